@@ -1,0 +1,84 @@
+"""The exception tree of pathokg, and the exit code each kind of error maps to at the CLI boundary.
+
+Exit codes: 0 success; 1 validation failed (the graph does not conform); 2 bad input (a source file,
+a query, an argument); 3 a needed external resource is missing or failed (Java, a server); 4 a
+remote store or endpoint refused or failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PathoKGError(Exception):
+    """Base of every error pathokg raises on purpose; its message is meant for the user."""
+
+    exit_code = 2
+
+
+@dataclass
+class SourceProblem:
+    """One problem in a curated source file, located precisely enough to fix it."""
+
+    file: str
+    line: int | None
+    item: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        text = f"{where}: {self.item}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class SourceError(PathoKGError):
+    """A curated source file is malformed or says something the build cannot accept."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[SourceProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Violation:
+    """One validation result: the focus node, the rule that failed and what it says."""
+
+    focus: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.focus}: [{self.rule}] {self.message}"
+
+
+class ValidationError(PathoKGError):
+    """The assembled graph does not pass SHACL, the QC queries or the OWL reasoner."""
+
+    exit_code = 1
+
+    def __init__(self, violations: list[Violation]):
+        self.violations = violations
+        super().__init__(
+            f"{len(violations)} validation violation(s):\n" + "\n".join(str(v) for v in violations)
+        )
+
+
+class ReasonerUnavailable(PathoKGError):
+    """No Java runtime to run HermiT; the OWL step cannot run here."""
+
+    exit_code = 3
+
+
+class QueryError(PathoKGError):
+    """A query is unknown, malformed, refused or failed."""
+
+    exit_code = 2
+
+
+class RemoteError(PathoKGError):
+    """A remote endpoint or store could not be reached, refused the request or answered wrongly."""
+
+    exit_code = 4

@@ -1,0 +1,42 @@
+"""Where pathokg finds its data: the ontology, the curated sources and the queries.
+
+In a checkout (or an editable install) they are the top-level folders of the repository; in an
+installed wheel they are packaged under ``pathokg/_data``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_root() -> Path:
+    """Return the folder that holds ``ontology/``, ``graph/`` and ``queries/``."""
+    packaged = _PACKAGE / "_data"
+    if (packaged / "ontology").is_dir():
+        return packaged
+    return _PACKAGE.parent.parent
+
+
+def project_root() -> Path:
+    """The repository root in a checkout (the parent of ``src/``), else the current directory."""
+    candidate = _PACKAGE.parent.parent
+    return candidate if (candidate / "pyproject.toml").is_file() else Path.cwd()
+
+
+ONTOLOGY_DIR = data_root() / "ontology"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "pathokg-edit.ttl"
+SHAPES_FILE = ONTOLOGY_DIR / "shapes" / "pathokg-shapes.ttl"
+GRAPH_DIR = data_root() / "graph"
+SOURCES_DIR = GRAPH_DIR / "sources"
+XREFS_FILE = GRAPH_DIR / "mappings" / "verified-xrefs.tsv"
+QUERIES_DIR = data_root() / "queries"
+QC_DIR = QUERIES_DIR / "qc"
+
+
+def default_out_dir() -> Path:
+    """The release folder: ``$PATHOKG_DIST`` if set, else ``dist/`` in the project root."""
+    env = os.environ.get("PATHOKG_DIST")
+    return Path(env) if env else project_root() / "dist"

@@ -1,0 +1,90 @@
+"""Query files: one SPARQL query per ``.rq`` file with a ``#+ key: value`` header (grlc style).
+
+The header keys are ``summary`` (required), ``description``, ``tags`` (comma separated) and
+``param`` (repeatable: ``name = default : description``). pathokg IRIs in a query file are
+written relative to the base (``PREFIX pko: <ontology/>``); :func:`QueryFile.text_with_base`
+prepends ``BASE <...>`` from :mod:`pathokg.vocab` so that they resolve everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import QueryError
+from .vocab import BASE
+
+_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s*(?:=\s*([^:]*?))?\s*(?::\s*(.*))?$")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter: replaces ``?_name`` in the query (BASIL style)."""
+
+    name: str
+    default: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class QueryFile:
+    """A query file with its parsed header."""
+
+    name: str
+    path: Path
+    text: str
+    summary: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def text_with_base(self) -> str:
+        """The query text with ``BASE <pathokg base>`` in front."""
+        return with_base(self.text)
+
+
+def with_base(text: str) -> str:
+    """Prepend the BASE declaration unless the query has one.
+
+    >>> with_base("SELECT * WHERE { ?s ?p ?o }").splitlines()[0]
+    'BASE <https://w3id.org/pathokg/>'
+    """
+    if re.search(r"(?im)^\s*BASE\s*<", text):
+        return text
+    return f"BASE <{BASE}>\n{text}"
+
+
+def read_query_file(path: Path) -> QueryFile:
+    """Parse a query file's header.
+
+    :raises QueryError: if the file cannot be read or has no summary.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{path}: cannot be read: {exc}") from None
+    meta: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        m = _HEADER.match(line.strip())
+        if m:
+            meta.setdefault(m.group(1).lower(), []).append(m.group(2).strip())
+    if not meta.get("summary"):
+        raise QueryError(f"{path}: missing '#+ summary:' header line")
+    params = []
+    for raw in meta.get("param", []):
+        m = _PARAM.match(raw)
+        if not m:
+            raise QueryError(f"{path}: malformed '#+ param: {raw}' (use 'name = default : description')")
+        params.append(Param(m.group(1), (m.group(2) or None), (m.group(3) or "").strip()))
+    tags = tuple(t.strip() for raw in meta.get("tags", []) for t in raw.split(",") if t.strip())
+    return QueryFile(
+        name=path.stem, path=path, text=text, summary=" ".join(meta["summary"]),
+        description=" ".join(meta.get("description", [])), tags=tags, params=tuple(params),
+    )
+
+
+def read_query_dir(folder: Path) -> list[QueryFile]:
+    """Every ``.rq`` file of a folder (not recursive), sorted by name."""
+    return [read_query_file(p) for p in sorted(folder.glob("*.rq"))]

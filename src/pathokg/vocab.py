@@ -1,0 +1,117 @@
+"""Namespaces and IRIs: the one place where pathokg's base IRI and the vocabularies it reuses are named.
+
+The ontology, shapes and queries write pathokg IRIs relative to :data:`BASE` and are resolved against
+it when they are loaded, so changing the base here changes it everywhere.
+
+>>> str(concept("chronic-kidney-disease"))
+'https://w3id.org/pathokg/concept/chronic-kidney-disease'
+>>> str(PKO.causes)
+'https://w3id.org/pathokg/ontology/causes'
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+BASE = "https://w3id.org/pathokg/"
+
+PKO = Namespace(BASE + "ontology/")
+PK = Namespace(BASE + "concept/")
+EVIDENCE = Namespace(BASE + "evidence/")
+SOURCE = Namespace(BASE + "source/")
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+DATASET_IRI = URIRef(BASE + "dataset")
+SCHEME_IRI = URIRef(BASE + "scheme")
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("https://schema.org/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+
+#: Prefixes bound in every serialisation and prepended to every query.
+PREFIXES: dict[str, str] = {
+    "pko": str(PKO),
+    "pk": str(PK),
+    "pkev": str(EVIDENCE),
+    "pksrc": str(SOURCE),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "oa": str(OA),
+    "schema": str(SCHEMA),
+    "void": str(VOID),
+    "vann": str(VANN),
+}
+
+#: IRI bases of the external identifier prefixes, as ../shared/xrefs/README.md gives them.
+XREF_BASES: dict[str, str] = {
+    "HP": "http://purl.obolibrary.org/obo/HP_",
+    "MONDO": "http://purl.obolibrary.org/obo/MONDO_",
+    "DOID": "http://purl.obolibrary.org/obo/DOID_",
+    "GO": "http://purl.obolibrary.org/obo/GO_",
+    "CHEBI": "http://purl.obolibrary.org/obo/CHEBI_",
+    "UBERON": "http://purl.obolibrary.org/obo/UBERON_",
+    "MAXO": "http://purl.obolibrary.org/obo/MAXO_",
+    "OBI": "http://purl.obolibrary.org/obo/OBI_",
+    "OGMS": "http://purl.obolibrary.org/obo/OGMS_",
+    "IDO": "http://purl.obolibrary.org/obo/IDO_",
+    "MPATH": "http://purl.obolibrary.org/obo/MPATH_",
+    "NCIT": "http://purl.obolibrary.org/obo/NCIT_",
+    "EFO": "http://www.ebi.ac.uk/efo/EFO_",
+    "MESH": "http://id.nlm.nih.gov/mesh/",
+    "SNOMEDCT": "http://snomed.info/id/",
+    "UMLS": "https://uts.nlm.nih.gov/uts/umls/concept/",
+    "OMIM": "https://omim.org/entry/",
+    "ORPHA": "http://www.orpha.net/ORDO/Orphanet_",
+}
+
+#: SKOS mapping property per match type of the verified table.
+MATCH_PROPERTIES: dict[str, URIRef] = {
+    "exact": SKOS.exactMatch,
+    "close": SKOS.closeMatch,
+    "broad": SKOS.broadMatch,
+    "narrow": SKOS.narrowMatch,
+}
+
+
+def concept(slug: str) -> URIRef:
+    """Return the IRI of the concept with this id."""
+    return PK[slug]
+
+
+def xref_iri(curie: str) -> URIRef:
+    """Expand a CURIE of the verified table to its IRI.
+
+    >>> str(xref_iri("MESH:D002114"))
+    'http://id.nlm.nih.gov/mesh/D002114'
+    >>> str(xref_iri("MPATH:36"))
+    'http://purl.obolibrary.org/obo/MPATH_36'
+    """
+    prefix, _, local = curie.partition(":")
+    return URIRef(XREF_BASES[prefix.upper()] + local)
+
+
+def curie_for(iri: str) -> str | None:
+    """Compress an external IRI to a CURIE, or return ``None`` if no known base matches."""
+    for prefix, base in sorted(XREF_BASES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(base):
+            return f"{prefix}:{iri[len(base):]}"
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return None
+
+
+def sparql_prologue() -> str:
+    """The BASE and PREFIX declarations that make every pathokg query file resolve against BASE."""
+    lines = [f"BASE <{BASE}>"]
+    lines += [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()]
+    return "\n".join(lines) + "\n"
