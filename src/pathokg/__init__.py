@@ -6,25 +6,42 @@
 """
 
 from .build import BuildReport, build, load, register_release_writer
+from .engine import Engine, construct_graph, get_query, list_queries, query, sparql
 from .errors import (
     PathoKGError,
     QueryError,
+    QueryLimitError,
+    QueryRefused,
+    QuerySyntaxError,
     ReasonerUnavailable,
     RemoteError,
     SourceError,
     ValidationError,
 )
+from .inference import inferred_triples
+from .results import QueryResult
 
 __all__ = [
     "BuildReport",
+    "Engine",
     "PathoKGError",
     "QueryError",
+    "QueryLimitError",
+    "QueryRefused",
+    "QueryResult",
+    "QuerySyntaxError",
     "ReasonerUnavailable",
     "RemoteError",
     "SourceError",
     "ValidationError",
     "build",
+    "construct_graph",
+    "get_query",
+    "inferred_triples",
+    "list_queries",
     "load",
+    "query",
     "register_release_writer",
+    "sparql",
 ]
 __version__ = "0.1.0"

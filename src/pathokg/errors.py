@@ -82,3 +82,26 @@ class RemoteError(PathoKGError):
     """A remote endpoint or store could not be reached, refused the request or answered wrongly."""
 
     exit_code = 4
+
+
+class QueryRefused(QueryError):
+    """A query asks for something a read-only, closed endpoint never does (an update, SERVICE,
+    FROM, LOAD or GRAPH on an outside IRI); it was refused before execution."""
+
+    http_status = 403
+
+
+class QuerySyntaxError(QueryError):
+    """A query is not valid SPARQL; the message carries the parser's message and position."""
+
+    http_status = 400
+
+
+class QueryLimitError(QueryError):
+    """A query or its result is larger than the configured limit, or it ran past the time limit."""
+
+    http_status = 413
+
+    def __init__(self, message: str, http_status: int = 413):
+        super().__init__(message)
+        self.http_status = http_status

@@ -88,3 +88,67 @@ def read_query_file(path: Path) -> QueryFile:
 def read_query_dir(folder: Path) -> list[QueryFile]:
     """Every ``.rq`` file of a folder (not recursive), sorted by name."""
     return [read_query_file(p) for p in sorted(folder.glob("*.rq"))]
+
+
+_PARAM_TOKEN = r"\?_{name}\b"
+_CURIE = re.compile(r"^([A-Za-z][\w.-]*):([^\s<>\"{}|^`\\]*)$")
+_IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|^`\\]")
+
+
+def param_term(value: str) -> str:
+    """The SPARQL term for a parameter value: an IRI or a plain string literal.
+
+    A value in angle brackets, or a CURIE whose prefix pathokg knows (``pk:``, ``pko:`` ... and the
+    external prefixes ``MESH:``, ``HP:`` ...), becomes an IRI; anything else is a string literal,
+    escaped so that it cannot change the query.
+
+    >>> param_term("pk:chronic-kidney-disease")
+    '<https://w3id.org/pathokg/concept/chronic-kidney-disease>'
+    >>> param_term("MESH:D002114")
+    '<http://id.nlm.nih.gov/mesh/D002114>'
+    >>> param_term('calc" } ')
+    '"calc\\\\" } "'
+    """
+    from rdflib import Literal
+
+    from .vocab import PREFIXES, XREF_BASES
+
+    iri: str | None = None
+    if value.startswith("<") and value.endswith(">"):
+        iri = value[1:-1]
+    else:
+        m = _CURIE.match(value)
+        if m and m.group(1) in PREFIXES:
+            iri = PREFIXES[m.group(1)] + m.group(2)
+        elif m and m.group(1).upper() in XREF_BASES:
+            iri = XREF_BASES[m.group(1).upper()] + m.group(2)
+    if iri is not None:
+        if _IRI_FORBIDDEN.search(iri) or ":" not in iri:
+            raise QueryError(f"{value!r} is not a valid IRI for a query parameter")
+        return f"<{iri}>"
+    return Literal(value).n3()
+
+
+def bind_params(query: QueryFile, values: dict[str, str]) -> str:
+    """The query text (with BASE) with each ``?_name`` replaced by its value or its default.
+
+    :raises QueryError: for an unknown parameter, or a required one without value.
+    """
+    known = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        valid = ", ".join(known) or "none"
+        raise QueryError(f"query {query.name!r} has no parameter {', '.join(unknown)} "
+                         f"(its parameters: {valid})")
+    text = query.text_with_base()
+    for name, param in known.items():
+        value = values.get(name, param.default)
+        if value is None:
+            raise QueryError(f"query {query.name!r} needs a value for parameter {name!r}: "
+                             f"{param.description} (pass --param {name}=VALUE)")
+        term = param_term(value)
+        token = re.compile(_PARAM_TOKEN.format(name=re.escape(name)))
+        text = "\n".join(
+            line if line.lstrip().startswith("#") else token.sub(lambda _m, t=term: t, line)
+            for line in text.split("\n"))
+    return text

@@ -23,6 +23,9 @@ SOURCE = Namespace(BASE + "source/")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 DATASET_IRI = URIRef(BASE + "dataset")
 SCHEME_IRI = URIRef(BASE + "scheme")
+#: The named graph that holds entailed triples (see :mod:`pathokg.inference`); asserted triples are
+#: in the default graph.
+INFERRED_GRAPH = URIRef(BASE + "graph/inferred")
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
