@@ -124,3 +124,6 @@ def load(out_dir: Path | str | None = None, *, rebuild: bool = False) -> Graph:
     graph = Graph()
     graph.parse(out / TURTLE, format="turtle")
     return graph
+
+
+from . import exports as _exports  # noqa: E402, F401  (registers the graph-export release writer)

@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, VOID, XSD
 
 from .assemble import Assembly, new_graph
 from .rdfxml import serialize_rdfxml
-from .vocab import DATASET_IRI, DCAT, PKO, PREFIXES, SCHEMA, concept, xref_iri
+from .vocab import DATASET_IRI, DCAT, PKO, PREFIXES, SCHEMA, concept
 
 TURTLE = "pathokg.ttl"
 OWL_XML = "pathokg.owl"

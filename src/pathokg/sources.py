@@ -265,7 +265,7 @@ def read_source(path: Path | str, *, categories: set[str] | None = None,
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError([SourceProblem(str(path), None, "file", f"cannot be read: {exc}")]) from None
     try:
-        data = yaml.load(raw_text, Loader=_LineLoader)  # noqa: S506 - a safe loader subclass
+        data = yaml.load(raw_text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None

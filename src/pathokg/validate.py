@@ -63,11 +63,10 @@ def check_qc(graph: Graph | ox.Store, qc_dir: Path = QC_DIR) -> list[Violation]:
         if not query.name.endswith("-violation"):
             continue
         for row in store.query(query.text_with_base()):
-            def text(var: str) -> str:
-                term = row[var]
-                return "" if term is None else term.value
-            focus = text("entity")
-            detail = f"{text('property')} {text('value')}".strip()
-            message = text("message") or "violation"
+            values = {var: ("" if row[var] is None else row[var].value)
+                      for var in ("entity", "property", "value", "message")}
+            focus = values["entity"]
+            detail = f"{values['property']} {values['value']}".strip()
+            message = values["message"] or "violation"
             violations.append(Violation(focus, query.name, f"{message}: {detail}" if detail else message))
     return violations
