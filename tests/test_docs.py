@@ -1,0 +1,52 @@
+"""The README keeps its promises: the two set-up commands, the CI script, the SPARQL example, the CLI."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+from click import Group
+
+from pathokg.cli import main
+from pathokg.release import TURTLE
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(language: str) -> list[str]:
+    return [m.group(1).strip() for m in re.finditer(rf"```{language}\n(.*?)```", README, re.S)]
+
+
+def test_readme_has_exactly_two_setup_commands() -> None:
+    commands = _blocks("bash")
+    assert len(commands) == 2
+    install_and_build, install_and_test = commands
+    assert "pip install -e ." in install_and_build and install_and_build.endswith("pathokg build")
+    assert "pip install -e '.[test]'" in install_and_test and "pytest" in install_and_test
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert _blocks("bash")[1] in ci.splitlines()
+
+
+def test_readme_sparql_example_returns_the_ckd_quote(release_dir: Path) -> None:
+    (query,) = _blocks("sparql")
+    store = ox.Store()
+    store.load(path=str(release_dir / TURTLE), format=ox.RdfFormat.TURTLE)
+    rows = list(store.query(query))
+    assert len(rows) == 1
+    assert rows[0]["quote"].value.startswith("Individuals with chronic kidney disease (CKD)")
+    assert rows[0]["section"].value == "Chronic Kidney Disease"
+    start, end = int(rows[0]["start"].value), int(rows[0]["end"].value)
+    assert f"oa:start {start} ; oa:end {end} ." in README
+
+
+def test_every_command_is_documented_and_has_help() -> None:
+    assert isinstance(main, Group)
+    docs = README + "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md"))
+    for name, command in main.commands.items():
+        assert command.help, f"pathokg {name} has no help"
+        assert f"pathokg {name}" in docs or f"`{name}" in docs, f"pathokg {name} is not documented"
