@@ -68,16 +68,17 @@ class Engine:
         :param checked_form: the form :func:`~pathokg.safety.check_query` returned, if known.
         :raises QueryError: refused, malformed or failed.
         """
-        text = with_base(text)
         form = checked_form or check_query(text)
         default_graph: Any = _UNION if inferred else ox.DefaultGraph()
         try:
-            raw = self.store.query(text, default_graph=default_graph)
+            raw = self.store.query(with_base(text), default_graph=default_graph)
+            result = QueryResult.from_oxigraph(form, raw)
+            del raw  # Oxigraph's result objects must be dropped on the thread that made them
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"the query failed: {exc}") from None
-        return QueryResult.from_oxigraph(form, raw)
+        return result
 
     def run(self, text: str, *, inferred: bool = True, timeout: float | None = None) -> QueryResult:
         """Like :meth:`execute`, with an optional time limit in seconds.

@@ -1,7 +1,7 @@
 """Query files: one SPARQL query per ``.rq`` file with a ``#+ key: value`` header (grlc style).
 
 The header keys are ``summary`` (required), ``description``, ``tags`` (comma separated) and
-``param`` (repeatable: ``name = default : description``). pathokg IRIs in a query file are
+``param`` (repeatable: ``name = default : description``, the colon between spaces). pathokg IRIs in a query file are
 written relative to the base (``PREFIX pko: <ontology/>``); :func:`QueryFile.text_with_base`
 prepends ``BASE <...>`` from :mod:`pathokg.vocab` so that they resolve everywhere.
 """
@@ -16,7 +16,9 @@ from .errors import QueryError
 from .vocab import BASE
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
-_PARAM = re.compile(r"^(\w+)\s*(?:=\s*([^:]*?))?\s*(?::\s*(.*))?$")
+#: ``name = default : description``; the separator is a colon between spaces, so that a default
+#: can be a CURIE such as ``pk:dystrophic-calcification``.
+_PARAM = re.compile(r"^(\w+)\s*(?:=\s*(.*?))?(?:\s+:\s+(.*))?$")
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ def run_remote(endpoint: str, text: str, *, timeout: float | None = None) -> Que
     :raises QueryError: the query is refused or malformed (checked here before sending).
     :raises RemoteError: the endpoint cannot be reached, refuses the query or answers wrongly.
     """
-    text = with_base(text)
     form = check_query(text)
+    text = with_base(text)
     graph = form in {"CONSTRUCT", "DESCRIBE"}
     try:
         response = httpx.post(endpoint, data={"query": text}, timeout=timeout or 60.0,

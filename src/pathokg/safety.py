@@ -31,6 +31,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
 from .errors import QueryLimitError, QueryRefused, QuerySyntaxError
+from .queryfiles import with_base
 from .vocab import INFERRED_GRAPH
 
 #: Longest query text accepted, in characters.
@@ -43,11 +44,12 @@ _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRU
           "DescribeQuery": "DESCRIBE"}
 
 
-def _syntax_error(text: str, exc: ParseException) -> QuerySyntaxError:
-    line = text.splitlines()[exc.lineno - 1] if 0 < exc.lineno <= len(text.splitlines()) else ""
+def _syntax_error(text: str, exc: ParseException, added_lines: int) -> QuerySyntaxError:
+    lines = text.splitlines()
+    line = lines[exc.lineno - 1] if 0 < exc.lineno <= len(lines) else ""
     pointer = " " * max(exc.col - 1, 0) + "^"
     return QuerySyntaxError(
-        f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
+        f"SPARQL syntax error at line {exc.lineno - added_lines}, column {exc.col}: {exc.msg}"
         f"\n  {line}\n  {pointer}")
 
 
@@ -88,14 +90,16 @@ def _refuse_outside(algebra: CompValue, served: frozenset[str]) -> None:
 
 
 @lru_cache(maxsize=4096)
-def _check(text: str, served: frozenset[str]) -> str:
+def _check(original: str, served: frozenset[str]) -> str:
+    text = with_base(original)
+    added_lines = text.count("\n") - original.count("\n")
     try:
         parsed = parseQuery(text)
     except ParseException as exc:
         try:
             parseUpdate(text)
         except ParseException:
-            raise _syntax_error(text, exc) from None
+            raise _syntax_error(text, exc, added_lines) from None
         raise QueryRefused(
             "updates are refused: this endpoint and the pathokg graph are read-only "
             "(INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE, ADD)") from None
@@ -117,6 +121,8 @@ def _check(text: str, served: frozenset[str]) -> str:
 def check_query(text: str, served: Iterable[str] = SERVED_GRAPHS, *,
                 max_chars: int = MAX_QUERY_CHARS) -> str:
     """Check a query and return its form (``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``).
+
+    pathokg's relative IRIs are resolved against the base (a ``BASE`` is added if missing).
 
     :raises QueryLimitError: the text is longer than ``max_chars``.
     :raises QuerySyntaxError: the text is not SPARQL (with line, column and the parser's message).

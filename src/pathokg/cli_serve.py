@@ -1,0 +1,33 @@
+"""``pathokg serve``: the SPARQL endpoint, query page, REST API and concept pages in one server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .cli import main
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--release", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Release folder (default: dist/ or $PATHOKG_DIST).")
+@click.option("--workers", default=2, show_default=True, type=int,
+              help="Query worker processes (each holds the graph in memory).")
+@click.option("--timeout", default=10.0, show_default=True, type=float,
+              help="Seconds a query may run before its worker is stopped.")
+def serve(host: str, port: int, release: Path | None, workers: int, timeout: float) -> None:
+    """Serve the graph: /sparql, the query page /query, /api/queries, concept pages, /health.
+
+    \b
+    Example:
+      pathokg serve --port 8000      # then open http://127.0.0.1:8000/query
+    """
+    import uvicorn
+
+    from .server import ServerSettings, create_app
+
+    app = create_app(ServerSettings(release=release, workers=workers, timeout=timeout))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
