@@ -78,7 +78,8 @@ def build(out_dir: Path | None, sources: tuple[Path, ...], no_reasoner: bool) ->
 
 def _register_commands() -> None:
     """Attach the command groups that live in their own modules."""
-    for module in ("cli_export", "cli_analyze", "cli_publish", "cli_query", "cli_serve"):
+    for module in ("cli_export", "cli_analyze", "cli_publish", "cli_query", "cli_serve",
+                   "conceptmap.cli"):
         __import__(f"{__package__}.{module}")
 
 
