@@ -1,0 +1,190 @@
+"""Deterministic layouts, computed in Python so the browser draws the map at once (physics off).
+
+* :func:`force_layout`: a seeded spring layout (networkx) for maps up to a few hundred concepts,
+  and for larger ones a clustered layout in linear time: one disc per category, concepts on a
+  sunflower spiral inside it, best connected first.
+* :func:`radial_layout`: one concept at the centre, its neighbours in sectors around it.
+* :func:`pathway_layout`: the steps of a pathway in order from left to right.
+
+Every function returns ``{iri: (x, y)}`` in screen pixels; the same model gives the same positions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import networkx as nx
+
+from .model import MapModel
+
+Positions = dict[str, tuple[float, float]]
+
+SEED = 20231219
+#: Above this many concepts the spring layout is replaced by the clustered one.
+SPRING_LIMIT = 400
+SPACING = 150.0
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def _undirected(model: MapModel) -> nx.Graph:
+    g = nx.Graph()
+    g.add_nodes_from(sorted(model.concepts))
+    g.add_edges_from(sorted({tuple(sorted((e.subject, e.object))) for e in model.edges
+                             if e.subject != e.object}))
+    return g
+
+
+def _rounded(pos: Positions) -> Positions:
+    return {k: (round(x, 1), round(y, 1)) for k, (x, y) in sorted(pos.items())}
+
+
+def force_layout(model: MapModel) -> Positions:
+    """A seeded spring layout for small maps, the clustered layout for large ones."""
+    n = len(model.concepts)
+    if n == 0:
+        return {}
+    if n > SPRING_LIMIT:
+        return clustered_layout(model)
+    g = _undirected(model)
+    raw = nx.spring_layout(g, seed=SEED, iterations=300, k=1.6 / math.sqrt(n))
+    scale = SPACING * math.sqrt(n) * 0.75
+    return _rounded({k: (float(v[0]) * scale, float(v[1]) * scale) for k, v in raw.items()})
+
+
+def _spiral(count: int, spacing: float) -> list[tuple[float, float]]:
+    """Points of a sunflower (Vogel) spiral: evenly spread, densest nowhere."""
+    return [(spacing * math.sqrt(i + 0.5) * math.cos(i * GOLDEN_ANGLE),
+             spacing * math.sqrt(i + 0.5) * math.sin(i * GOLDEN_ANGLE)) for i in range(count)]
+
+
+def clustered_layout(model: MapModel, spacing: float = 60.0) -> Positions:
+    """One disc per category, laid out on a spiral; concepts inside by degree then label. O(n)."""
+    degree: dict[str, int] = defaultdict(int)
+    for e in model.edges:
+        degree[e.subject] += 1
+        degree[e.object] += 1
+    groups: dict[str, list[str]] = defaultdict(list)
+    for iri, c in model.concepts.items():
+        groups[c.category].append(iri)
+    order = sorted(groups, key=lambda k: (-len(groups[k]), k))
+    radii = {k: spacing * math.sqrt(len(groups[k]) + 1) for k in order}
+    pos: Positions = {}
+    placed: list[tuple[float, float, float]] = []
+    for k in order:
+        r = radii[k]
+        cx = cy = 0.0
+        step = 0
+        while True:  # walk out along a spiral until the disc overlaps no earlier one
+            ang = step * GOLDEN_ANGLE
+            dist = (spacing * 4) * math.sqrt(step)
+            cx, cy = dist * math.cos(ang), dist * math.sin(ang)
+            if all(math.hypot(cx - px, cy - py) > r + pr + spacing for px, py, pr in placed):
+                break
+            step += 1
+        placed.append((cx, cy, r))
+        members = sorted(groups[k], key=lambda i: (-degree[i], model.concepts[i].label, i))
+        for iri, (dx, dy) in zip(members, _spiral(len(members), spacing), strict=True):
+            pos[iri] = (cx + dx, cy + dy)
+    return _rounded(pos)
+
+
+def radial_layout(model: MapModel, centre: str, sectors: list[str]) -> Positions:
+    """``centre`` in the middle; concepts linked to it in sectors, one per relation family.
+
+    A concept linked to the centre by a relation that specialises ``sectors[i]`` goes in sector i,
+    ordered by where the article states the link; concepts linked only to those (kinds, parts) go
+    on an outer ring next to the concept they hang from.
+    """
+    pos: Positions = {centre: (0.0, 0.0)}
+    families: dict[str, tuple[int, int]] = {}
+    for e in model.edges:
+        other = e.subject if e.object == centre else e.object if e.subject == centre else None
+        if other is None or other == centre:
+            continue
+        ancestors = model.relation_types[e.predicate].ancestors if e.predicate in \
+            model.relation_types else frozenset({e.predicate})
+        sector = next((i for i, s in enumerate(sectors) if s in ancestors), len(sectors))
+        where = min((ev.start for ev in e.evidence if ev.start is not None), default=10**9)
+        families[other] = min(families.get(other, (sector, where)), (sector, where))
+    inner = sorted(families, key=lambda i: (*families[i], model.concepts[i].label))
+    outer: dict[str, list[str]] = defaultdict(list)
+    for e in sorted(model.edges, key=lambda e: e.triple):
+        for a, b in ((e.subject, e.object), (e.object, e.subject)):
+            if a not in families and a != centre and b in families and a not in \
+                    {x for v in outer.values() for x in v}:
+                outer[b].append(a)
+    # angular slots: each inner concept gets room for itself and its outer concepts
+    weights = [1 + 0.8 * len(outer[i]) for i in inner]
+    gaps = [0.0] + [1.2 if families[inner[j]][0] != families[inner[j - 1]][0] else 0.0
+                    for j in range(1, len(inner))]
+    total = sum(weights) + sum(gaps) + (1.2 if inner else 0)
+    r1 = max(260.0, 16.0 * len(inner))
+    r2 = r1 + 230.0
+    acc = 0.0
+    for iri, w, gap in zip(inner, weights, gaps, strict=True):
+        acc += gap
+        mid = (acc + w / 2) / total * 2 * math.pi - math.pi / 2
+        pos[iri] = (r1 * math.cos(mid), r1 * math.sin(mid))
+        kids = outer[iri]
+        for k, kid in enumerate(kids):
+            a = (acc + (k + 0.5) * w / max(len(kids), 1)) / total * 2 * math.pi - math.pi / 2
+            rk = r2 + (k % 2) * 90
+            pos[kid] = (rk * math.cos(a), rk * math.sin(a))
+        acc += w
+    rest = [i for i in model.concepts if i not in pos]
+    for iri, (dx, dy) in zip(rest, _spiral(len(rest), 90.0), strict=True):
+        pos[iri] = (r2 + 400 + dx, dy)
+    return _rounded(pos)
+
+
+def pathway_layout(model: MapModel, backbone: str) -> Positions:
+    """The steps linked by ``backbone`` (e.g. leads to) in columns from left to right.
+
+    A step's column is its longest distance from a first step; concepts linked to a step by other
+    relations stand above and below it, and a concept that points at a first step stands before it.
+    """
+    g = nx.DiGraph()
+    g.add_edges_from(sorted((e.subject, e.object) for e in model.edges if e.predicate == backbone))
+    column: dict[str, int] = {}
+    if g.number_of_nodes() and nx.is_directed_acyclic_graph(g):
+        for node in nx.topological_sort(g):
+            preds = list(g.predecessors(node))
+            column[node] = max((column[p] + 1 for p in preds), default=0)
+    else:
+        for i, node in enumerate(sorted(g.nodes)):
+            column[node] = i
+    row: dict[str, int] = {n: 0 for n in column}
+    by_col: dict[int, list[str]] = defaultdict(list)
+    for n in sorted(column, key=lambda n: (column[n], n)):
+        by_col[column[n]].append(n)
+    for col, members in by_col.items():
+        for k, n in enumerate(members):
+            row[n] = 2 * k - (len(members) - 1)  # centre parallel steps around the main row
+        by_col[col] = members
+    used: dict[int, set[int]] = defaultdict(set)
+    for n in column:
+        used[column[n]].add(row[n])
+    ends = {n for n in column if g.out_degree(n) == 0}
+    changed = True
+    while changed:
+        changed = False
+        for e in sorted(model.edges, key=lambda e: e.triple):
+            for other, anchor, before in ((e.subject, e.object, True), (e.object, e.subject, False)):
+                if other in column or anchor not in column:
+                    continue
+                col = column[anchor]
+                if before and col == min(column.values()) and 0 not in used[col - 1]:
+                    col -= 1  # what points at the first step stands before it
+                elif not before and anchor in ends:
+                    col += 1  # what the last step leads to or involves stands after it
+                r = next(c for k in range(0, 99) for c in ((0,) if k == 0 else (-k, k))
+                         if c not in used[col])
+                column[other], row[other] = col, r
+                used[col].add(r)
+                changed = True
+    rest = sorted(i for i in model.concepts if i not in column)
+    last = max(column.values(), default=0)
+    for k, iri in enumerate(rest):
+        column[iri], row[iri] = last + 1, 2 * k
+    return _rounded({n: (column[n] * 300.0, row[n] * 115.0) for n in model.concepts})

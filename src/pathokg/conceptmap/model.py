@@ -1,0 +1,334 @@
+"""The concept map's model: concepts, categories and relations with their evidence, read from RDF.
+
+Everything comes from the graph through the query files in ``queries/map/`` (run with pyoxigraph),
+so the map shows what the graph says and nothing else.
+
+>>> import pathokg
+>>> from pathokg.conceptmap.model import model_from_graph
+>>> m = model_from_graph(pathokg.load())
+>>> m.find("CKD").label
+'chronic kidney disease'
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from ..errors import PathoKGError
+from ..paths import QUERIES_DIR
+from ..queryfiles import read_query_file, with_base
+from ..store import to_oxigraph
+from ..vocab import PK, PREFIXES
+
+MAP_QUERIES = QUERIES_DIR / "map"
+
+#: A relation triple as three IRI strings.
+Triple = tuple[str, str, str]
+
+
+class UnknownConceptError(PathoKGError):
+    """A concept named on the command line (or in a URL) is not in the graph."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Category:
+    """A kind of concept (a class below ``pko:Concept``)."""
+
+    iri: str
+    key: str
+    label: str
+    definition: str = ""
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class RelationType:
+    """A relation (object property): its label reads as the middle of a sentence."""
+
+    iri: str
+    label: str
+    definition: str = ""
+    inverse: str | None = None
+    symmetric: bool = False
+    ancestors: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A passage of a source article that states a relation."""
+
+    iri: str
+    quote: str
+    section: str = ""
+    section_path: str = ""
+    source: str = ""
+    source_title: str = ""
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """An external identifier of a concept: the IRI (which is also its public page) and a CURIE."""
+
+    match: str
+    iri: str
+    curie: str
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A concept as the map draws it."""
+
+    iri: str
+    label: str
+    category: str
+    definition: str = ""
+    synonyms: tuple[str, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A relation between two concepts, asserted (with evidence) or inferred."""
+
+    subject: str
+    predicate: str
+    object: str
+    inferred: bool = False
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def triple(self) -> Triple:
+        """The edge as a triple of IRIs."""
+        return (self.subject, self.predicate, self.object)
+
+
+@dataclass
+class MapModel:
+    """Concepts, categories, relation types and edges: everything a concept map draws."""
+
+    concepts: dict[str, Concept]
+    categories: dict[str, Category]
+    relation_types: dict[str, RelationType]
+    edges: list[Edge] = field(default_factory=list)
+
+    def concept_of_slug(self, slug: str) -> Concept | None:
+        """The concept whose IRI ends in this pathokg id, if any."""
+        if not re.fullmatch(r"[A-Za-z0-9._-]+", slug):
+            return None
+        return self.concepts.get(str(PK[slug]))
+
+    def find(self, name: str) -> Concept:
+        """Find a concept by IRI, CURIE (``pk:...``), id, label or synonym, ignoring case.
+
+        :raises UnknownConceptError: naming the concept and the closest matches.
+        """
+        wanted = name.strip()
+        if wanted in self.concepts:
+            return self.concepts[wanted]
+        for prefix, ns in PREFIXES.items():
+            if wanted.startswith(prefix + ":") and ns + wanted[len(prefix) + 1:] in self.concepts:
+                return self.concepts[ns + wanted[len(prefix) + 1:]]
+        by_slug = self.concept_of_slug(wanted)
+        if by_slug is not None:
+            return by_slug
+        names = self.names()
+        hit = names.get(wanted.casefold())
+        if hit is not None:
+            return self.concepts[hit]
+        key = wanted.casefold()
+        close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.6)
+        words = {w for n in names for w in n.split()}
+        near = set(difflib.get_close_matches(key, list(words), n=5, cutoff=0.7))
+        close += [n for n in sorted(names) if n not in close
+                  and (key in n or near & set(n.split()))][: 8 - len(close)]
+        hint = ("; close matches: " + ", ".join(sorted({self.concepts[names[c]].label for c in close}))
+                if close else "; try a label, a synonym such as an abbreviation, or a pathokg id")
+        raise UnknownConceptError(f"unknown concept {name!r}{hint}")
+
+    def names(self) -> dict[str, str]:
+        """Lower-cased labels, synonyms and ids mapped to concept IRIs (labels win over synonyms)."""
+        names: dict[str, str] = {}
+        for c in sorted(self.concepts.values(), key=lambda c: c.iri):
+            for syn in c.synonyms:
+                names.setdefault(syn.casefold(), c.iri)
+            names.setdefault(c.iri.rsplit("/", 1)[-1].casefold(), c.iri)
+        for c in self.concepts.values():
+            names[c.label.casefold()] = c.iri
+        return names
+
+    def restrict(self, concepts: Iterable[str], edges: Iterable[Edge] | None = None) -> MapModel:
+        """A model with only these concepts and the edges between them (or the edges given)."""
+        keep = {iri for iri in concepts if iri in self.concepts}
+        chosen = self.edges if edges is None else list(edges)
+        kept_edges = [e for e in chosen if e.subject in keep and e.object in keep]
+        return MapModel({k: self.concepts[k] for k in sorted(keep)}, self.categories,
+                        self.relation_types, kept_edges)
+
+    def neighbourhood(self, centre: str, depth: int) -> MapModel:
+        """The concepts within ``depth`` relations of ``centre`` (in either direction)."""
+        adjacent: dict[str, set[str]] = {}
+        for e in self.edges:
+            adjacent.setdefault(e.subject, set()).add(e.object)
+            adjacent.setdefault(e.object, set()).add(e.subject)
+        seen = {centre}
+        frontier = {centre}
+        for _ in range(max(depth, 0)):
+            frontier = {n for f in frontier for n in adjacent.get(f, ())} - seen
+            seen |= frontier
+        return self.restrict(seen)
+
+    def from_triples(self, triples: Iterable[Triple]) -> MapModel:
+        """The part of the model that a set of triples (e.g. a CONSTRUCT result) describes.
+
+        Nodes are the concepts that any triple mentions; edges are the triples whose predicate is
+        a relation between two of those concepts (with the evidence the model has for them).
+        """
+        triples = set(triples)
+        by_triple = {e.triple: e for e in self.edges}
+        mentioned = {t[i] for t in triples for i in (0, 2) if t[i] in self.concepts}
+        edges = [by_triple.get(t) or Edge(*t, inferred=True)
+                 for t in sorted(triples)
+                 if t[1] in self.relation_types and t[0] in mentioned and t[2] in mentioned]
+        return self.restrict(mentioned, edges)
+
+
+def _select(store: ox.Store, name: str) -> list[dict[str, str]]:
+    """Run ``queries/map/<name>.rq`` and return rows of plain strings (unbound values left out)."""
+    query = read_query_file(MAP_QUERIES / f"{name}.rq")
+    solutions = store.query(with_base(query.text))
+    variables = [v.value for v in solutions.variables]
+    rows = []
+    for sol in solutions:
+        row = {}
+        for var in variables:
+            term = sol[var]
+            if term is not None:
+                row[var] = term.value
+        rows.append(row)
+    return rows
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _as_store(graph: Graph | ox.Store) -> ox.Store:
+    return graph if isinstance(graph, ox.Store) else to_oxigraph(graph)
+
+
+def model_from_graph(graph: Graph | ox.Store, *,
+                     inferred: Iterable[Triple] | None = None) -> MapModel:
+    """Read the concept map's model from a pathokg graph (the release, with its ontology).
+
+    :param graph: an rdflib Graph or a pyoxigraph Store (its default graph is read) with the
+        concepts, the ontology and the evidence.
+    :param inferred: entailed triples (IRI strings); relations among them that the graph does not assert, and
+        that are not merely the inverse reading of an edge already drawn, become inferred edges.
+    """
+    from ..vocab import curie_for
+
+    store = _as_store(graph)
+    categories: dict[str, Category] = {}
+    for row in _select(store, "categories"):
+        iri = row["category"]
+        old = categories.get(iri)
+        parent = row.get("parent")
+        if old is not None and (old.parent or "") <= (parent or ""):
+            continue
+        categories[iri] = Category(iri, _local(iri), row.get("label", _local(iri)),
+                                   row.get("definition", ""), parent)
+    ancestors: dict[str, set[str]] = {}
+    for row in _select(store, "relation-ancestors"):
+        ancestors.setdefault(row["property"], set()).add(row["ancestor"])
+    relation_types: dict[str, RelationType] = {}
+    for row in sorted(_select(store, "relation-types"), key=lambda r: sorted(r.items())):
+        iri = row["property"]
+        if iri in relation_types and relation_types[iri].inverse:
+            continue
+        relation_types[iri] = RelationType(
+            iri, row.get("label", _local(iri)), row.get("definition", ""), row.get("inverse"),
+            row.get("symmetric") == "true", frozenset(ancestors.get(iri, {iri})))
+    synonyms: dict[str, set[str]] = {}
+    for row in _select(store, "synonyms"):
+        synonyms.setdefault(row["concept"], set()).add(row["synonym"])
+    identifiers: dict[str, set[Identifier]] = {}
+    for row in _select(store, "identifiers"):
+        target = row["target"]
+        if target.startswith(("https://", "http://")):
+            identifiers.setdefault(row["concept"], set()).add(
+                Identifier(_local(row["match"]), target, curie_for(target) or target))
+    concepts: dict[str, Concept] = {}
+    for row in _select(store, "concepts"):
+        iri = row["concept"]
+        if iri in concepts and concepts[iri].category <= row["category"]:
+            continue  # two equally specific categories: keep the first by IRI
+        label = row.get("label", _local(iri))
+        concepts[iri] = Concept(
+            iri, label, row["category"], row.get("definition", ""),
+            tuple(sorted(synonyms.get(iri, set()) - {label}, key=str.casefold)),
+            tuple(sorted(identifiers.get(iri, set()), key=lambda i: (i.curie, i.match))))
+    evidence: dict[Triple, list[Evidence]] = {}
+    for row in _select(store, "evidence"):
+        key = (row["subject"], row["property"], row["object"])
+        ev = Evidence(row["evidence"], row["quote"], row.get("section", ""),
+                      row.get("sectionPath", ""), row.get("source", ""), row.get("sourceTitle", ""),
+                      int(row["start"]) if "start" in row else None,
+                      int(row["end"]) if "end" in row else None)
+        if ev not in evidence.setdefault(key, []):
+            evidence[key].append(ev)
+    asserted = sorted({(r["subject"], r["property"], r["object"]) for r in _select(store, "relations")
+                       if r["subject"] in concepts and r["object"] in concepts})
+    edges = [Edge(s, p, o, False, tuple(sorted(evidence.get((s, p, o), []),
+                                               key=lambda e: (e.start or 0, e.iri))))
+             for s, p, o in asserted]
+    model = MapModel(dict(sorted(concepts.items())), categories, relation_types, edges)
+    if inferred is not None:
+        model.edges += _inferred_edges(model, inferred)
+    return model
+
+
+def _inferred_edges(model: MapModel, triples: Iterable[Triple]) -> list[Edge]:
+    """Entailed relations between concepts that add something to the drawn edges.
+
+    Left out: triples already asserted, and the inverse (or symmetric) reading of a drawn edge,
+    which says the same thing backwards.
+    """
+    drawn = {e.triple for e in model.edges}
+    out: list[Edge] = []
+    for s, p, o in sorted(set(triples)):
+        if s not in model.concepts or o not in model.concepts or (s, p, o) in drawn:
+            continue
+        rel = model.relation_types.get(p)
+        if rel is None:
+            continue
+        backwards = {q for q, r in model.relation_types.items() if r.inverse == p}
+        if rel.inverse:
+            backwards.add(rel.inverse)
+        if rel.symmetric:
+            backwards.add(p)
+        if any((o, q, s) in drawn for q in backwards):
+            continue
+        drawn.add((s, p, o))
+        out.append(Edge(s, p, o, inferred=True))
+    return out
+
+
+def with_edges(model: MapModel, edges: list[Edge]) -> MapModel:
+    """A copy of the model with other edges."""
+    return replace(model, edges=list(edges))
+
+
+def query_path(name: str) -> Path:
+    """The file of a map query."""
+    return MAP_QUERIES / f"{name}.rq"

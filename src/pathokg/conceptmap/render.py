@@ -1,0 +1,205 @@
+"""Render a concept map as one self-contained HTML page.
+
+The nodes and edges are held in pyvis's network model (:class:`pyvis.network.Network`), filled
+directly rather than through ``add_edge`` (which scans a list of node ids for every edge), and
+written with our own Jinja template, which inlines vis-network, the page's script and style: the
+page loads nothing from anywhere. Data goes into the page as JSON in a ``<script
+type="application/json">`` element and is only ever inserted as text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from pyvis.network import Network
+
+from ..vocab import BASE
+from .layout import Positions
+from .model import Concept, Evidence, MapModel
+from .style import LABEL_INSIDE, STYLES, style_for
+
+#: Above this many edges, edge labels are left out of the drawing (the panel still shows them).
+EDGE_LABEL_LIMIT = 600
+#: Above this many edges, hovering an edge shows no tooltip (saves memory and time).
+TOOLTIP_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class PageOptions:
+    """What the page says around the map, and where its links go."""
+
+    title: str = "pathokg concept map"
+    subtitle: str = ""
+    view: str = "overview"
+    #: links shown in the header when a server serves the page: (text, href) pairs.
+    links: tuple[tuple[str, str], ...] = ()
+    #: if set, the panel links each concept to its page: this prefix + the concept's IRI path.
+    concept_pages: str | None = None
+
+
+@cache
+def _asset(*parts: str) -> str:
+    text = files("pathokg").joinpath(*parts).read_text(encoding="utf-8")
+    # drop source-map comments: a browser's developer tools would try to fetch them.
+    return "\n".join(line for line in text.splitlines() if "sourceMappingURL=" not in line)
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("pathokg", "templates"),
+                       autoescape=select_autoescape(["html", "j2"]),
+                       keep_trailing_newline=True)
+
+
+def json_for_script(data: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element (no ``<``, ``>`` or ``&`` characters).
+
+    >>> json_for_script({"a": "</script>"})
+    '{"a":"\\\\u003c/script\\\\u003e"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _category_order(model: MapModel) -> list[str]:
+    known = list(STYLES)
+    used = {c.category for c in model.concepts.values()}
+
+    def key(iri: str) -> tuple[int, str]:
+        local = model.categories[iri].key if iri in model.categories else iri
+        return (known.index(local) if local in known else len(known), local)
+
+    return sorted(used, key=key)
+
+
+def network(model: MapModel, positions: Positions) -> tuple[Network, dict[str, Any]]:
+    """Fill a pyvis Network with the model, and build the page data that goes with it."""
+    net = Network(directed=True, height="100%", width="100%")
+    order = _category_order(model)
+    cat_index = {iri: i for i, iri in enumerate(order)}
+    concepts: list[Concept] = sorted(model.concepts.values(), key=lambda c: c.iri)
+    node_index = {c.iri: i for i, c in enumerate(concepts)}
+    counts = [0] * len(order)
+    for c in concepts:
+        counts[cat_index[c.category]] += 1
+    categories = []
+    fallback = 0
+    for i, iri in enumerate(order):
+        cat = model.categories.get(iri)
+        key = cat.key if cat else iri.rsplit("/", 1)[-1]
+        if key not in STYLES:
+            fallback += 1
+        style = style_for(key, fallback - 1)
+        categories.append({"key": key, "iri": iri, "label": cat.label if cat else key,
+                           "definition": cat.definition if cat else "", "color": style.color,
+                           "border": style.border, "shape": style.shape, "count": counts[i],
+                           "inside": style.shape in LABEL_INSIDE, "dashed": style.dashed})
+    relations = sorted({e.predicate for e in model.edges})
+    rel_index = {iri: i for i, iri in enumerate(relations)}
+    rel_rows = [{"iri": iri,
+                 "label": model.relation_types[iri].label if iri in model.relation_types
+                 else iri.rsplit("/", 1)[-1],
+                 "definition": model.relation_types[iri].definition
+                 if iri in model.relation_types else ""} for iri in relations]
+
+    net.node_ids = [i for i in range(len(concepts))]
+    net.node_map = {}
+    for i, c in enumerate(concepts):
+        x, y = positions.get(c.iri, (0.0, 0.0))
+        node = {"id": i, "label": c.label, "group": f"c{cat_index[c.category]}", "x": x, "y": y}
+        net.node_map[i] = node
+        net.nodes.append(node)
+    edges = sorted(model.edges, key=lambda e: (e.triple, e.inferred))
+    labelled = len(edges) <= EDGE_LABEL_LIMIT
+    evidence_rows: list[dict[str, Any]] = []
+    evidence_index: dict[Evidence, int] = {}
+    edge_meta = []
+    for i, e in enumerate(edges):
+        item: dict[str, Any] = {"id": i, "from": node_index[e.subject], "to": node_index[e.object]}
+        if labelled:
+            item["label"] = rel_rows[rel_index[e.predicate]]["label"]
+        if e.inferred:
+            item["dashes"] = [10, 8]
+            item["color"] = {"color": "#8a8a8a", "highlight": "#4a4a4a", "hover": "#4a4a4a"}
+        net.edges.append(item)
+        ev_ids = []
+        for ev in e.evidence:
+            if ev not in evidence_index:
+                evidence_index[ev] = len(evidence_rows)
+                evidence_rows.append({"iri": ev.iri, "quote": ev.quote, "section": ev.section,
+                                      "path": ev.section_path, "source": ev.source,
+                                      "sourceTitle": ev.source_title, "start": ev.start,
+                                      "end": ev.end})
+            ev_ids.append(evidence_index[ev])
+        edge_meta.append([rel_index[e.predicate], 1 if e.inferred else 0, ev_ids])
+    node_meta = [{"iri": c.iri, "c": cat_index[c.category], "d": c.definition,
+                  "s": list(c.synonyms),
+                  "x": [[x.curie, x.iri, x.match] for x in c.identifiers]} for c in concepts]
+    net.options = _options(categories, len(edges))
+    data = {"categories": categories, "relations": rel_rows, "nodeMeta": node_meta,
+            "edgeMeta": edge_meta, "evidence": evidence_rows,
+            "tooltips": len(edges) <= TOOLTIP_LIMIT}
+    return net, data
+
+
+def _options(categories: list[dict[str, Any]], edge_count: int) -> dict[str, Any]:
+    big = edge_count > 3000
+    groups = {}
+    for i, cat in enumerate(categories):
+        groups[f"c{i}"] = {
+            "shape": cat["shape"],
+            "color": {"background": cat["color"], "border": cat["border"],
+                      "highlight": {"background": cat["color"], "border": "#111111"},
+                      "hover": {"background": cat["color"], "border": "#111111"}},
+            "font": {"color": "#111111", "size": 20 if cat["inside"] else 19,
+                     "strokeWidth": 0 if cat["inside"] else 5, "strokeColor": "#ffffff"},
+            "borderWidth": 2, "size": 22 if cat["shape"] == "hexagon" else 16,
+            "shapeProperties": {"borderDashes": [5, 3] if cat["dashed"] else False},
+        }
+    return {
+        "autoResize": True,
+        "groups": groups,
+        "nodes": {"font": {"face": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"},
+                  "widthConstraint": {"maximum": 220}, "margin": 10, "shadow": False},
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.7}},
+                  "color": {"color": "#5b5b5b", "highlight": "#111111", "hover": "#111111",
+                            "inherit": False},
+                  "font": {"size": 15, "color": "#333333", "strokeWidth": 4,
+                           "strokeColor": "#ffffff", "align": "middle"},
+                  "smooth": False if big else {"enabled": True, "type": "continuous",
+                                               "roundness": 0.15},
+                  "width": 1 if big else 1.6, "selectionWidth": 2},
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False, "randomSeed": 1},
+        "interaction": {"hover": not big, "tooltipDelay": 150, "navigationButtons": False,
+                        "keyboard": {"enabled": True, "bindToWindow": False},
+                        "hideEdgesOnDrag": big, "hideEdgesOnZoom": big, "multiselect": False},
+    }
+
+
+def render_html(model: MapModel, positions: Positions, options: PageOptions | None = None) -> str:
+    """The complete, self-contained HTML page of a concept map (same input, same bytes)."""
+    options = options or PageOptions()
+    net, data = network(model, positions)
+    nodes, edges, _heading, _height, _width, vis_options = net.get_network_data()
+    sources = sorted({(ev["source"], ev["sourceTitle"]) for ev in data["evidence"] if ev["source"]})
+    page = {
+        **data, "nodes": nodes, "edges": edges, "options": json.loads(vis_options),
+        "title": options.title, "subtitle": options.subtitle, "view": options.view,
+        "conceptPages": options.concept_pages, "base": BASE,
+        "sources": [{"iri": s, "title": t} for s, t in sources],
+    }
+    template = _environment().get_template("concept-map.html.j2")
+    return template.render(
+        title=options.title, subtitle=options.subtitle, links=options.links,
+        sources=page["sources"], counts=(len(nodes), len(edges)),
+        data_json=json_for_script(page),
+        vis_js=_asset("static", "vis-network", "vis-network.min.js"),
+        map_js=_asset("static", "conceptmap", "concept-map.js"),
+        map_css=_asset("static", "conceptmap", "concept-map.css"),
+    )

@@ -1,0 +1,78 @@
+"""Views that teach: named maps, each a CONSTRUCT query in ``queries/map/view-<name>.rq``.
+
+A view file's header says how to lay it out (``#+ layout: radial|pathway|force``), which concept
+stands at its centre (``#+ centre:``, relative to the base IRI) and, for a radial view, the relation
+families of its sectors (``#+ sectors:``) or, for a pathway, the relation that orders its steps
+(``#+ backbone:``). The overview is the whole graph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import PathoKGError
+from ..queryfiles import QueryFile, read_query_file
+from ..vocab import BASE, PKO
+from .model import MAP_QUERIES
+
+_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
+OVERVIEW = "overview"
+
+
+class UnknownViewError(PathoKGError):
+    """A view name that has no query file."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class View:
+    """A named map: its query (none for the overview) and how to lay it out."""
+
+    name: str
+    summary: str
+    layout: str = "force"
+    query: QueryFile | None = None
+    centre: str | None = None
+    sectors: tuple[str, ...] = ()
+    backbone: str | None = None
+
+
+def view_names() -> list[str]:
+    """The names of every view, the overview first."""
+    return [OVERVIEW, *sorted(p.stem[len("view-"):] for p in MAP_QUERIES.glob("view-*.rq"))]
+
+
+def layout_hints(query: QueryFile) -> dict[str, str]:
+    """The ``#+ layout/centre/sectors/backbone`` header lines of a query file."""
+    hints: dict[str, str] = {}
+    for line in query.text.splitlines():
+        m = _HEADER.match(line.strip())
+        if m and m.group(1).lower() in {"layout", "centre", "sectors", "backbone"}:
+            hints[m.group(1).lower()] = m.group(2).strip()
+    return hints
+
+
+def view_of_query(query: QueryFile) -> View:
+    """A view for any query file: its layout hints if it has them, else a force layout."""
+    hints = layout_hints(query)
+    return View(
+        name=query.name, summary=query.summary, layout=hints.get("layout", "force"), query=query,
+        centre=BASE + hints["centre"] if "centre" in hints else None,
+        sectors=tuple(str(PKO[s.strip()]) for s in hints.get("sectors", "").split(",") if s.strip()),
+        backbone=str(PKO[hints["backbone"]]) if "backbone" in hints else None,
+    )
+
+
+def get_view(name: str) -> View:
+    """The view of this name.
+
+    :raises UnknownViewError: naming the views that exist.
+    """
+    if name == OVERVIEW:
+        return View(OVERVIEW, "Every concept of the graph and every relation between them.")
+    path = MAP_QUERIES / f"view-{name}.rq"
+    if not path.is_file():
+        raise UnknownViewError(f"unknown view {name!r}; views: {', '.join(view_names())}")
+    return view_of_query(read_query_file(path))
