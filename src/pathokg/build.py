@@ -127,3 +127,4 @@ def load(out_dir: Path | str | None = None, *, rebuild: bool = False) -> Graph:
 
 
 from . import exports as _exports  # noqa: E402, F401  (registers the graph-export release writer)
+from .conceptmap import release as _conceptmap_release  # noqa: E402, F401  (writes concept-map.html)

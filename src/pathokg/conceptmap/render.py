@@ -16,7 +16,6 @@ from importlib.resources import files
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from pyvis.network import Network
 
 from ..vocab import BASE
 from .layout import Positions
@@ -77,8 +76,10 @@ def _category_order(model: MapModel) -> list[str]:
     return sorted(used, key=key)
 
 
-def network(model: MapModel, positions: Positions) -> tuple[Network, dict[str, Any]]:
+def network(model: MapModel, positions: Positions) -> tuple[Any, dict[str, Any]]:
     """Fill a pyvis Network with the model, and build the page data that goes with it."""
+    from pyvis.network import Network  # imported here: it pulls in IPython
+
     net = Network(directed=True, height="100%", width="100%")
     order = _category_order(model)
     cat_index = {iri: i for i, iri in enumerate(order)}

@@ -1,0 +1,18 @@
+"""The concept map in every release: ``concept-map.html``, the overview, next to the graph files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..assemble import Assembly
+from ..build import register_release_writer
+
+MAP_FILE = "concept-map.html"
+
+
+@register_release_writer
+def write_concept_map(assembly: Assembly, folder: Path) -> None:
+    """Write the overview map of the assembled graph into the release folder."""
+    from . import make_map
+
+    (folder / MAP_FILE).write_text(make_map(assembly.graph).html, encoding="utf-8")
