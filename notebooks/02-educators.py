@@ -1,0 +1,66 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # pathokg for educators: the concept map, a focus view, the mechanism, the article's structure
+#
+# The maps are embedded in the notebook (no file, no server, no external request). Click an edge
+# to read the article's sentence behind it.
+
+# %%
+import pandas as pd
+
+import pathokg
+import pathokg.conceptmap as cm
+
+graph = pathokg.load()
+cm.view_names()
+
+# %% [markdown]
+# ## The whole map
+
+# %%
+cm.show(graph, height=560)
+
+# %% [markdown]
+# ## Focus: chronic kidney disease and its neighbours
+
+# %%
+cm.show(graph, focus="CKD", depth=1, height=480)
+
+# %% [markdown]
+# ## The mechanism pathway, step by step
+
+# %%
+cm.show(graph, view="mechanism", height=480)
+
+# %%
+steps = pathokg.query("mechanism-path")
+pd.DataFrame(steps.rows, columns=steps.variables)
+
+# %% [markdown]
+# ## The article's structure
+# Its sections, and how many relations and concepts each one contributes to the graph.
+
+# %%
+structure = pathokg.sparql("""
+PREFIX pko: <https://w3id.org/pathokg/ontology/>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?sectionPath (COUNT(DISTINCT ?axiom) AS ?relations)
+       (COUNT(DISTINCT ?concept) AS ?concepts) WHERE {
+  ?axiom pko:hasEvidence ?evidence ; owl:annotatedSource ?concept .
+  ?evidence pko:sectionPath ?sectionPath .
+}
+GROUP BY ?sectionPath ORDER BY ?sectionPath
+""")
+pd.DataFrame(structure.rows, columns=structure.variables)
