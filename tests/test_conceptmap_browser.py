@@ -1,0 +1,207 @@
+"""The concept map in real headless Chromium (Debian chromium + chromedriver), opened from file://.
+
+One browser session for the whole module; each test opens the page it needs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from pathokg.conceptmap import write_map
+from pathokg.engine import Engine, get_query
+from pathokg.queryfiles import bind_params
+from pathokg.vocab import PK, PKO
+
+from .support import require_executable
+
+pytestmark = pytest.mark.browser
+
+CKD_QUOTE = "Individuals with chronic kidney disease (CKD) are at increased risk of dystrophic calcification."
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    require_executable("chromium", "apt-get install -y chromium chromium-driver")
+    require_executable("chromedriver", "apt-get install -y chromium-driver")
+    pytest.importorskip("selenium")
+    from pathokg.conceptmap.browser import chromium
+
+    with chromium(1600, 1000) as d:
+        yield d
+
+
+@pytest.fixture(scope="module")
+def pages(release_graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("maps")
+    out = {"overview": folder / "overview.html", "query": folder / "query.html"}
+    write_map(out["overview"], release_graph)
+    write_map(out["query"], release_graph, query="neighbourhood",
+              params={"concept": "pk:tissue-injury"})
+    return out
+
+
+def _open(driver: Any, page: Path) -> None:
+    from pathokg.conceptmap.browser import wait_ready
+
+    driver.get_log("performance")  # drop what earlier pages logged
+    driver.get(page.as_uri())
+    wait_ready(driver)
+
+
+def _js(driver: Any, script: str, *args: Any) -> Any:
+    return driver.execute_script(script, *args)
+
+
+def _concepts(graph: Graph) -> dict[str, str]:
+    """Concept IRI -> category IRI (most specific), straight from the graph with rdflib."""
+    cats = set(graph.transitive_subjects(RDFS.subClassOf, PKO.Concept)) - {PKO.Concept}
+    out = {}
+    for s in set(graph.subjects(RDF.type, SKOS.Concept)):
+        mine = [c for c in graph.objects(s, RDF.type) if c in cats]
+        if mine:
+            specific = [c for c in mine if not any(
+                o != c and c in set(graph.transitive_objects(o, RDFS.subClassOf)) for o in mine)]
+            out[str(s)] = str(specific[0])
+    return out
+
+
+def test_renders_from_file_and_requests_nothing_else(driver: Any, pages: dict[str, Path]) -> None:
+    _open(driver, pages["overview"])
+    assert _js(driver, "return document.querySelector('#map canvas') !== null")
+    assert _js(driver, "return document.body.dataset.ready") == "1"
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    assert urls, "the performance log recorded no request at all"
+    for url in urls:
+        assert urlparse(url).scheme in {"file", "data", "blob"}, url
+    severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert not severe
+
+
+def test_draws_every_node_and_edge_of_the_graph(driver: Any, release_graph: Graph,
+                                                pages: dict[str, Path]) -> None:
+    _open(driver, pages["overview"])
+    concepts = _concepts(release_graph)
+    props = set(release_graph.subjects(RDF.type, OWL.ObjectProperty))
+    edges = {(s, p, o) for s, p, o in release_graph if p in props
+             and str(s) in concepts and str(o) in concepts}
+    drawn = _js(driver, "var b = window.pathokgMap.network.body;"
+                        "return [b.data.nodes.length, b.data.edges.length,"
+                        " Object.keys(b.nodes).length, b.nodeIndices.length, b.edgeIndices.length]")
+    assert drawn == [len(concepts), len(edges), len(concepts), len(concepts), len(edges)]
+
+
+def test_legend_lists_every_category_drawn(driver: Any, release_graph: Graph,
+                                           pages: dict[str, Path]) -> None:
+    _open(driver, pages["overview"])
+    legend = _js(driver, "return Array.from(document.querySelectorAll('#legend li'))"
+                         ".map(function (li) { return li.dataset.category; })")
+    expected = {iri.rsplit("/", 1)[1] for iri in _concepts(release_graph).values()}
+    assert sorted(legend) == sorted(expected)
+
+
+def test_searching_a_synonym_selects_the_concept(driver: Any, pages: dict[str, Path]) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _open(driver, pages["overview"])
+    box = driver.find_element(By.ID, "search")
+    box.clear()
+    box.send_keys("CKD")
+    box.send_keys(Keys.ENTER)
+    selected = _js(driver, "var m = window.pathokgMap; return m.network.getSelectedNodes()"
+                           ".map(function (i) { return m.data.nodes[i].label; })")
+    assert selected == ["chronic kidney disease"]
+    assert driver.find_element(By.ID, "panel-title").text == "chronic kidney disease"
+
+
+def test_unticking_a_category_hides_exactly_its_nodes(driver: Any, release_graph: Graph,
+                                                      pages: dict[str, Path]) -> None:
+    from selenium.webdriver.common.by import By
+
+    _open(driver, pages["overview"])
+    category = str(PKO.DiseaseOrDisorder)
+    expected = sorted(iri for iri, c in _concepts(release_graph).items() if c == category)
+    driver.find_element(By.CSS_SELECTOR, "#legend input[data-category=DiseaseOrDisorder]").click()
+    hidden = _js(driver, "var m = window.pathokgMap;"
+                         "return m.network.body.data.nodes.get({filter: function (n) {"
+                         " return n.hidden; }}).map(function (n) { return m.data.nodeMeta[n.id].iri; })")
+    assert sorted(hidden) == expected
+    driver.find_element(By.CSS_SELECTOR, "#legend input[data-category=DiseaseOrDisorder]").click()
+    assert _js(driver, "return window.pathokgMap.network.body.data.nodes.get("
+                       "{filter: function (n) { return n.hidden; }}).length") == 0
+
+
+def test_clicking_a_concept_shows_its_evidence_quote(driver: Any, pages: dict[str, Path]) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    _open(driver, pages["overview"])
+    ckd = _js(driver, "var m = window.pathokgMap; var i = m.data.nodeMeta.findIndex("
+                      "function (x) { return x.iri === arguments[0]; }); m.focusOn(i, 0);"
+                      "m.network.moveTo({position: m.network.getPosition(i), scale: 1.2});"
+                      "return i;".replace("arguments[0]", json.dumps(str(PK["chronic-kidney-disease"]))))
+    dom = _js(driver, "var n = window.pathokgMap.network; var p = n.canvasToDOM(n.getPosition(arguments[0]));"
+                      "var r = document.getElementById('map').getBoundingClientRect();"
+                      "return [p.x - r.width / 2, p.y - r.height / 2];", ckd)
+    canvas = driver.find_element(By.ID, "map")
+    ActionChains(driver).move_to_element_with_offset(canvas, int(dom[0]), int(dom[1])).click().perform()
+    panel = driver.find_element(By.ID, "panel").text
+    assert "chronic kidney disease" in panel and CKD_QUOTE in panel
+    assert "Chronic Kidney Disease" in panel  # the section
+    link = driver.find_element(By.CSS_SELECTOR, ".identifiers a[href*='MONDO_0005300']")
+    assert link.text == "MONDO:0005300"
+
+
+def test_clicking_an_edge_shows_its_evidence_and_png_export_works(driver: Any,
+                                                                  pages: dict[str, Path]) -> None:
+    _open(driver, pages["overview"])
+    text = _js(driver, "var m = window.pathokgMap; var ckd = m.data.nodeMeta.findIndex("
+                       "function (x) { return x.iri.endsWith('/chronic-kidney-disease'); });"
+                       "var e = m.data.edges.findIndex(function (x) { return x.from === ckd &&"
+                       " m.data.relations[m.data.edgeMeta[x.id][0]].label === 'is a risk factor for'; });"
+                       "m.network.body.emitter.emit('click', {nodes: [], edges: [e]});"
+                       "return document.getElementById('panel').innerText;")
+    assert "chronic kidney disease — is a risk factor for → dystrophic calcification" in text
+    assert CKD_QUOTE in text
+    assert _js(driver, "return window.pathokgMap.exportPng()") > 1000
+    _js(driver, "window.pathokgMap.selectNode(0, false); window.pathokgMap.focusOn(0, 1);")
+    shown = _js(driver, "return window.pathokgMap.network.body.data.nodes.get({filter: function (n)"
+                        " { return !n.hidden; }}).length")
+    assert 1 < shown < 100
+    _js(driver, "window.pathokgMap.reset()")
+    assert _js(driver, "return window.pathokgMap.network.body.data.nodes.get({filter: function (n)"
+                       " { return n.hidden; }}).length") == 0
+
+
+def test_named_query_map_draws_exactly_the_query_result(driver: Any, release_graph: Graph,
+                                                        pages: dict[str, Path]) -> None:
+    engine = Engine.from_graph(release_graph, inference=False)
+    text = bind_params(get_query("neighbourhood"), {"concept": "pk:tissue-injury"})
+    triples = engine.execute(text, inferred=False).triples
+    concepts = _concepts(release_graph)
+    props = {str(p) for p in release_graph.subjects(RDF.type, OWL.ObjectProperty)}
+    nodes = {t.subject.value for t in triples if t.subject.value in concepts} | \
+        {t.object.value for t in triples if getattr(t.object, "value", None) in concepts}
+    edges = {(t.subject.value, t.predicate.value, t.object.value) for t in triples
+             if t.predicate.value in props and t.object.value in concepts}
+    _open(driver, pages["query"])
+    drawn_nodes = _js(driver, "return window.pathokgMap.data.nodeMeta.map(function (m) { return m.iri; })")
+    drawn_edges = _js(driver, "var d = window.pathokgMap.data; return d.edges.map(function (e) {"
+                              " return [d.nodeMeta[e.from].iri, d.relations[d.edgeMeta[e.id][0]].iri,"
+                              " d.nodeMeta[e.to].iri]; })")
+    assert sorted(drawn_nodes) == sorted(nodes)
+    assert sorted(map(tuple, drawn_edges)) == sorted(edges)
+    assert _js(driver, "return window.pathokgMap.network.body.data.edges.length") == len(edges)
+    assert str(URIRef(PK["tissue-injury"])) in drawn_nodes
