@@ -20,11 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     """Write the map to a temporary file, open it from file://, select a concept, save a PNG."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--view", default="dc")
-    parser.add_argument("--select", default="chronic kidney disease")
+    parser.add_argument("--view", default="ckd")
+    parser.add_argument("--select", default="CKD")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images" / "concept-map.png")
-    parser.add_argument("--width", type=int, default=1600)
-    parser.add_argument("--height", type=int, default=960)
+    parser.add_argument("--width", type=int, default=1920)
+    parser.add_argument("--height", type=int, default=1080)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "concept-map.html"

@@ -76,7 +76,7 @@ def _concepts(graph: Graph) -> dict[str, str]:
 def test_renders_from_file_and_requests_nothing_else(driver: Any, pages: dict[str, Path]) -> None:
     _open(driver, pages["overview"])
     assert _js(driver, "return document.querySelector('#map canvas') !== null")
-    assert _js(driver, "return document.body.dataset.ready") == "1"
+    assert _js(driver, "return document.body.dataset.ready") == "1", "the page never drew"
     urls = []
     for entry in driver.get_log("performance"):
         message = json.loads(entry["message"])["message"]
@@ -86,7 +86,7 @@ def test_renders_from_file_and_requests_nothing_else(driver: Any, pages: dict[st
     for url in urls:
         assert urlparse(url).scheme in {"file", "data", "blob"}, url
     severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-    assert not severe
+    assert not severe, severe
 
 
 def test_draws_every_node_and_edge_of_the_graph(driver: Any, release_graph: Graph,

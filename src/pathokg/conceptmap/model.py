@@ -203,19 +203,41 @@ class MapModel:
         return self.restrict(mentioned, edges)
 
 
+_ESCAPES = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_UNESCAPE = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'",
+             "\\": "\\"}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    return chr(int(code[1:], 16)) if code[0] in "uU" and len(code) > 1 else _UNESCAPE.get(code, code)
+
+
+def _term(cell: str) -> str:
+    """The lexical value of a SPARQL results TSV cell (an IRI, a literal or a bare number)."""
+    if cell.startswith("<"):
+        return cell[1:-1]
+    if cell.startswith('"'):
+        body = cell[1:cell.rindex('"')]
+        return _ESCAPES.sub(_unescape, body) if "\\" in body else body
+    return cell
+
+
 def _select(store: ox.Store, name: str) -> list[dict[str, str]]:
-    """Run ``queries/map/<name>.rq`` and return rows of plain strings (unbound values left out)."""
+    """Run ``queries/map/<name>.rq`` and return rows of plain strings (unbound values left out).
+
+    The solutions go through Oxigraph's own SPARQL results TSV writer (W3C format) and are split
+    here: several times faster on large graphs than reading the terms one by one from Python.
+    """
     query = read_query_file(MAP_QUERIES / f"{name}.rq")
     solutions = store.query(with_base(query.text))
-    variables = [v.value for v in solutions.variables]
+    lines = solutions.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
+    names = [v.lstrip("?") for v in lines[0].split("\t")]
     rows = []
-    for sol in solutions:
-        row = {}
-        for var in variables:
-            term = sol[var]
-            if term is not None:
-                row[var] = term.value
-        rows.append(row)
+    for line in lines[1:]:
+        if not line:
+            continue
+        rows.append({k: _term(v) for k, v in zip(names, line.split("\t"), strict=True) if v})
     return rows
 
 

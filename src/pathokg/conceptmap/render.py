@@ -58,10 +58,12 @@ def _environment() -> Environment:
 def json_for_script(data: Any) -> str:
     """JSON that is safe inside a ``<script>`` element (no ``<``, ``>`` or ``&`` characters).
 
+    Keys keep their (deterministic) insertion order.
+
     >>> json_for_script({"a": "</script>"})
     '{"a":"\\\\u003c/script\\\\u003e"}'
     """
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -115,7 +117,7 @@ def network(model: MapModel, positions: Positions) -> tuple[Any, dict[str, Any]]
         node = {"id": i, "label": c.label, "group": f"c{cat_index[c.category]}", "x": x, "y": y}
         net.node_map[i] = node
         net.nodes.append(node)
-    edges = sorted(model.edges, key=lambda e: (e.triple, e.inferred))
+    edges = sorted(model.edges, key=lambda e: (e.subject, e.predicate, e.object, e.inferred))
     labelled = len(edges) <= EDGE_LABEL_LIMIT
     evidence_rows: list[dict[str, Any]] = []
     evidence_index: dict[Evidence, int] = {}

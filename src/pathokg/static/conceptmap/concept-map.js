@@ -8,6 +8,7 @@
   var cats = DATA.categories, rels = DATA.relations, nodeMeta = DATA.nodeMeta;
   var edgeMeta = DATA.edgeMeta, evidence = DATA.evidence;
   var labels = DATA.nodes.map(function (n) { return n.label; });
+  var timings = { parsed: performance.now() - t0 };
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -35,16 +36,19 @@
   });
   var nodes = new vis.DataSet(nodeItems);
   var edges = new vis.DataSet(edgeItems);
+  timings.datasets = performance.now() - t0;
   var container = document.getElementById("map");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, DATA.options);
   var statusEl = document.getElementById("status");
   var state = { hiddenCats: {}, focusSet: null, selected: null };
-  var api = { network: network, ready: false, data: DATA, state: state };
+  timings.network = performance.now() - t0;
+  var api = { network: network, ready: false, data: DATA, state: state, timings: timings };
   window.pathokgMap = api;
 
   network.once("afterDrawing", function () {
     api.ready = true;
     api.firstDrawMs = performance.now() - t0;
+    api.readyAt = performance.now();
     document.body.setAttribute("data-ready", "1");
     statusEl.textContent = "";
   });
