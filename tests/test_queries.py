@@ -81,7 +81,14 @@ def rdflib_dataset(release_dir: Path) -> Dataset:
     return ds
 
 
-@pytest.mark.parametrize("name", NAMES)
+#: rdflib's evaluator needs more than 20 s (contrast, mechanism-path) or about 5 s (the others)
+#: for these on the release: the reason the engine is Oxigraph. They are compared through the
+#: remote-endpoint path instead (tests/test_cli_query.py).
+RDFLIB_TOO_SLOW = {"contrast", "mechanism-path", "diagnostic-methods", "treatments",
+                   "preventive-measures"}
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n not in RDFLIB_TOO_SLOW])
 def test_rdflib_gives_the_same_answers(engine: Engine, rdflib_dataset: Dataset, name: str) -> None:
     query = next(q for q in QUERIES if q.name == name)
     text = bind_params(query, {})

@@ -1,0 +1,175 @@
+"""The server over a real uvicorn process: SPARQL 1.1 Protocol with SPARQLWrapper, content
+negotiation, service description, REST API, concept pages, health."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph
+from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from .server_support import running_server
+
+pytestmark = pytest.mark.server
+SELECT = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?label WHERE { "
+          "<https://w3id.org/pathokg/concept/nsaids> skos:prefLabel ?label }")
+
+
+@pytest.fixture(scope="module")
+def server(release_dir: Path) -> Iterator[str]:
+    with running_server(release_dir, timeout=3.0) as base:
+        yield base
+
+
+def wrapper(server: str, method: str = "GET") -> SPARQLWrapper:
+    w = SPARQLWrapper(server + "/sparql")
+    w.setMethod(method)
+    return w
+
+
+@pytest.mark.parametrize("method,request_method", [("GET", None), ("POST", "urlencoded"),
+                                                   ("POST", "postdirectly")])
+def test_protocol_select_with_sparqlwrapper(server: str, method: str,
+                                            request_method: str | None) -> None:
+    w = wrapper(server, method)
+    if request_method:
+        w.setRequestMethod(request_method)
+    w.setQuery(SELECT)
+    w.setReturnFormat(JSON)
+    data = w.query().convert()
+    assert [b["label"]["value"] for b in data["results"]["bindings"]] == ["NSAIDs"] or \
+        len(data["results"]["bindings"]) == 1
+
+
+def test_select_formats_by_content_negotiation(server: str) -> None:
+    w = wrapper(server)
+    w.setQuery(SELECT)
+    w.setReturnFormat(XML)
+    assert w.query().convert().getElementsByTagName("literal")
+    w.setReturnFormat(CSV)
+    rows = list(csv.reader(io.StringIO(w.query().convert().decode())))
+    assert rows[0] == ["label"] and len(rows) == 2
+    for accept, media in [("application/sparql-results+json", "application/sparql-results+json"),
+                          ("application/sparql-results+xml", "application/sparql-results+xml"),
+                          ("text/csv", "text/csv"),
+                          ("text/tab-separated-values", "text/tab-separated-values")]:
+        r = httpx.get(server + "/sparql", params={"query": SELECT}, headers={"Accept": accept})
+        assert r.status_code == 200 and r.headers["content-type"].startswith(media)
+
+
+@pytest.mark.parametrize("accept,rdflib_format", [
+    ("text/turtle", "turtle"), ("application/n-triples", "nt"),
+    ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml")])
+def test_construct_formats(server: str, accept: str, rdflib_format: str) -> None:
+    query = "DESCRIBE <https://w3id.org/pathokg/concept/nsaids>"
+    r = httpx.post(server + "/sparql", content=query,
+                   headers={"Content-Type": "application/sparql-query", "Accept": accept})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+    assert len(Graph().parse(data=r.content, format=rdflib_format)) > 5
+
+
+def test_construct_with_sparqlwrapper(server: str) -> None:
+    w = wrapper(server)
+    w.setQuery("CONSTRUCT WHERE { <https://w3id.org/pathokg/concept/nsaids> ?p ?o }")
+    w.setReturnFormat(TURTLE)
+    assert len(Graph().parse(data=w.query().convert(), format="turtle")) > 5
+
+
+def test_ask(server: str) -> None:
+    w = wrapper(server)
+    w.setQuery("ASK { <https://w3id.org/pathokg/concept/nsaids> ?p ?o }")
+    w.setReturnFormat(JSON)
+    assert w.query().convert()["boolean"] is True
+
+
+def test_service_description(server: str) -> None:
+    r = httpx.get(server + "/sparql", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    g = Graph().parse(data=r.text, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    features = {str(o) for s, p, o in g if str(p) == sd + "feature"}
+    assert features == {sd + "UnionDefaultGraph"}  # claims no federation, no update
+    assert any(str(o) == sd + "SPARQL11Query" for s, p, o in g if str(p) == sd + "supportedLanguage")
+    assert not any("Update" in str(o) for s, p, o in g)
+
+
+def test_malformed_query_is_400_with_position(server: str) -> None:
+    w = wrapper(server)
+    w.setQuery("SELECT * WHERE { ?s ?p }")
+    with pytest.raises(QueryBadFormed) as info:
+        w.query()
+    assert "line 1, column 18" in str(info.value)
+    r = httpx.get(server + "/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert r.status_code == 400 and "Traceback" not in r.text
+
+
+@pytest.mark.parametrize("send", ["form-update", "direct-update", "query-update"])
+def test_updates_are_refused(server: str, send: str) -> None:
+    update = "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"
+    if send == "form-update":
+        r = httpx.post(server + "/sparql", data={"update": update})
+    elif send == "direct-update":
+        r = httpx.post(server + "/sparql", content=update,
+                       headers={"Content-Type": "application/sparql-update"})
+    else:
+        r = httpx.post(server + "/sparql", data={"query": update})
+    assert r.status_code == 403 and "read-only" in r.text
+    check = httpx.get(server + "/sparql", params={"query": "ASK { <http://e/a> ?p ?o }"},
+                      headers={"Accept": "application/sparql-results+json"})
+    assert check.json()["boolean"] is False
+
+
+def test_unsupported_accept_is_406(server: str) -> None:
+    r = httpx.get(server + "/sparql", params={"query": SELECT}, headers={"Accept": "image/png"})
+    assert r.status_code == 406
+
+
+def test_rest_api(server: str) -> None:
+    listing = httpx.get(server + "/api/queries").json()
+    assert len(listing) >= 15 and {"name", "summary", "parameters"} <= set(listing[0])
+    r = httpx.get(server + "/api/queries/concept-lookup", params={"text": "ckd"})
+    assert r.headers["content-type"].startswith("application/sparql-results+json")
+    assert [b["label"]["value"] for b in r.json()["results"]["bindings"]] == ["chronic kidney disease"]
+    r = httpx.get(server + "/api/queries/neighbourhood", params={"format": "ttl"})
+    assert r.status_code == 200 and len(Graph().parse(data=r.text, format="turtle")) > 10
+    assert httpx.get(server + "/api/queries/nope").status_code == 404
+    assert httpx.get(server + "/api/queries/kinds-of", params={"zz": "1"}).status_code == 400
+    spec = httpx.get(server + "/api/openapi.json").json()
+    assert "/api/queries/{name}" in spec["paths"] and "/api/queries" in spec["paths"]
+    assert httpx.get(server + "/api/docs").status_code == 200
+
+
+def test_concept_pages_by_content_negotiation(server: str) -> None:
+    url = server + "/concept/chronic-kidney-disease"
+    html = httpx.get(url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "chronic kidney disease" in html.text and "increased risk" in html.text  # a quote
+    assert "MONDO:0005300" in html.text and "http://purl.obolibrary.org/obo/MONDO_0005300" in html.text
+    for accept, fmt in [("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
+                        ("application/n-triples", "nt")]:
+        r = httpx.get(url, headers={"Accept": accept})
+        assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+        g = Graph().parse(data=r.content, format=fmt)
+        assert any(str(s) == "https://w3id.org/pathokg/concept/chronic-kidney-disease" for s in g.subjects())
+    assert httpx.get(server + "/concept/no-such-thing").status_code == 404
+
+
+def test_health_and_landing(server: str) -> None:
+    health = httpx.get(server + "/health").json()
+    assert health["status"] == "ok" and health["triples"] > 1000
+    assert httpx.get(server + "/").status_code == 200
+
+
+def test_api_inferred_switch(server: str) -> None:
+    inferred = httpx.get(server + "/api/queries/treated-by").json()["results"]["bindings"]
+    asserted = httpx.get(server + "/api/queries/treated-by",
+                         params={"inferred": "false"}).json()["results"]["bindings"]
+    assert inferred and asserted == []
+    assert json.loads(httpx.get(server + "/api/queries/summary-statistics").text)
