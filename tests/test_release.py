@@ -99,3 +99,17 @@ def test_dataset_description_counts(release_dir: Path, release_graph: Graph) -> 
 def test_release_carries_the_article_text_unchanged(release_dir: Path) -> None:
     vendored = Path(__file__).resolve().parents[1] / "graph" / "sources" / "dystrophic-calcification.txt"
     assert (release_dir / "sources" / vendored.name).read_bytes() == vendored.read_bytes()
+
+
+def test_inferred_triples_are_a_separate_file_disjoint_from_the_assertions(release_dir: Path, asserted: Graph) -> None:
+    from pathokg.release import INFERRED
+    from pathokg.vocab import concept
+
+    inferred = Graph().parse(release_dir / INFERRED, format="turtle")
+    assert len(inferred) > 0
+    assert set(inferred) & set(asserted) == set()
+    # the inverse of an asserted relation is there, and only there
+    triple = (concept("dystrophic-calcification"), PKO.hasRiskFactor, concept("chronic-kidney-disease"))
+    assert triple in inferred and triple not in asserted
+    void = Graph().parse(release_dir / VOID_FILE)
+    assert int(void.value(DATASET_IRI, PKO.inferredCount)) == len(inferred)

@@ -5,7 +5,7 @@
 >>> graph = pathokg.load()                    # an rdflib Graph of the release
 """
 
-from .build import BuildReport, build, load, register_release_writer
+from .build import BuildReport, build, load
 from .engine import Engine, construct_graph, get_query, list_queries, query, sparql
 from .errors import (
     PathoKGError,
@@ -41,7 +41,6 @@ __all__ = [
     "list_queries",
     "load",
     "query",
-    "register_release_writer",
     "sparql",
 ]
 __version__ = "0.1.0"

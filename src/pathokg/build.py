@@ -43,16 +43,16 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)
 
 
-#: Writers that add artefacts to a release (graph exports, concept map, ...); each feature registers
-#: its own with :func:`register_release_writer`.
-RELEASE_WRITERS: list[Callable[[Assembly, Path], None]] = []
+def release_writers() -> list[Callable[[Assembly, Path], None]]:
+    """The writers that add files beyond the RDF serialisations to every release, in order.
 
+    Imported here, not at module level: the graph exports and the concept map pull in networkx,
+    pyvis and Jinja, which ``pathokg.load()`` does not need.
+    """
+    from .conceptmap.release import write_concept_map
+    from .exports import write_release_exports
 
-def register_release_writer(writer: Callable[[Assembly, Path], None]) -> Callable[[Assembly, Path], None]:
-    """Add a writer that puts more files into every release (usable as a decorator)."""
-    if writer not in RELEASE_WRITERS:
-        RELEASE_WRITERS.append(writer)
-    return writer
+    return [write_release_exports, write_concept_map]
 
 
 def validate_assembly(assembly: Assembly, *, reasoner: bool = True,
@@ -104,7 +104,7 @@ def build(out_dir: Path | str | None = None, *, sources: list[Path] | None = Non
     t = time.perf_counter()
 
     def fill(folder: Path) -> None:
-        report.counts = write_release(assembly, folder, package_version(), RELEASE_WRITERS)
+        report.counts = write_release(assembly, folder, package_version(), release_writers())
 
     replace_atomically(out, fill)
     report.timings["write"] = time.perf_counter() - t
@@ -125,6 +125,3 @@ def load(out_dir: Path | str | None = None, *, rebuild: bool = False) -> Graph:
     graph.parse(out / TURTLE, format="turtle")
     return graph
 
-
-from . import exports as _exports  # noqa: E402, F401  (registers the graph-export release writer)
-from .conceptmap import release as _conceptmap_release  # noqa: E402, F401  (writes concept-map.html)

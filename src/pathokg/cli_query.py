@@ -15,6 +15,7 @@ from .cli import main
 from .errors import QueryError, QueryLimitError
 from .formats import CLI_FORMATS
 from .results import QueryResult
+from .vocab import curie_for
 
 #: Seconds an embedded query may run from the command line before the command gives up.
 CLI_TIMEOUT = 60.0
@@ -33,16 +34,24 @@ _TIMEOUT = click.option("--timeout", type=float, default=CLI_TIMEOUT, show_defau
                         help="Seconds before the query is abandoned.")
 
 
+def _short(value: str | None) -> str:
+    """An IRI as a CURIE where a known prefix fits (``pk:chronic-kidney-disease``), so tables stay
+    readable in a terminal; machine formats keep full IRIs."""
+    if value is None:
+        return ""
+    return curie_for(value) or value
+
+
 def _table(result: QueryResult) -> Table:
     if result.is_graph:
         table = Table("subject", "predicate", "object", show_lines=False)
-        rows = [(str(s), str(p), str(o)) for s, p, o in sorted(result.graph())]
+        rows = [(_short(str(s)), _short(str(p)), _short(str(o))) for s, p, o in sorted(result.graph())]
     elif result.boolean is not None:
         table = Table("answer")
         rows = [("yes" if result.boolean else "no",)]
     else:
         table = Table(*result.variables)
-        rows = [tuple("" if v is None else v for v in r.values()) for r in result.rows]
+        rows = [tuple(_short(v) for v in r.values()) for r in result.rows]
     for row in rows:
         table.add_row(*row)
     table.caption = f"{len(rows)} row(s)" if not result.is_graph else f"{len(rows)} triple(s)"

@@ -30,6 +30,7 @@ JSONLD = "pathokg.jsonld"
 NTRIPLES = "pathokg.nt"
 SSSOM = "pathokg.sssom.tsv"
 VOID_FILE = "void.ttl"
+INFERRED = "pathokg-inferred.ttl"
 LICENSE_IRI = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
@@ -160,7 +161,7 @@ def dataset_description(assembly: Assembly, version: str, numbers: dict[str, int
     g.add((d, DCAT.version, Literal(version)))
     g.add((d, VOID.triples, Literal(numbers["triples"], datatype=XSD.integer)))
     g.add((d, VOID.entities, Literal(numbers["concepts"], datatype=XSD.integer)))
-    for key in ("concepts", "relations", "evidence", "mappings", "articles"):
+    for key in ("concepts", "relations", "evidence", "mappings", "articles", "inferred"):
         g.add((d, PKO[f"{key}Count"], Literal(numbers[key], datatype=XSD.integer)))
     g.add((d, VOID.vocabulary, URIRef(str(PKO))))
     g.add((d, VOID.uriSpace, Literal(PREFIXES["pk"])))
@@ -169,14 +170,22 @@ def dataset_description(assembly: Assembly, version: str, numbers: dict[str, int
         g.add((d, DCTERMS.source, URIRef(PREFIXES["pksrc"] + a.id)))
     for name, media in ((TURTLE, "text/turtle"), (OWL_XML, "application/rdf+xml"),
                         (JSONLD, "application/ld+json"), (NTRIPLES, "application/n-triples"),
-                        (SSSOM, "text/tab-separated-values")):
+                        (SSSOM, "text/tab-separated-values"), (INFERRED, "text/turtle")):
         dist = URIRef(f"{d}/{name}")
         g.add((d, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCAT.mediaType, Literal(media)))
         g.add((dist, DCTERMS.title, Literal(name)))
-        if name != SSSOM:
+        if name not in (SSSOM, INFERRED):
             g.add((d, VOID.dataDump, dist))
+    inferred_set = URIRef(f"{d}/inferred")
+    g.add((d, VOID.subset, inferred_set))
+    g.add((inferred_set, RDF.type, VOID.Dataset))
+    g.add((inferred_set, DCTERMS.description, Literal(
+        "Triples entailed by the ontology (class and property hierarchies, inverses, symmetry, domains "
+        "and ranges), kept apart from the asserted ones.", lang="en")))
+    g.add((inferred_set, VOID.triples, Literal(numbers["inferred"], datatype=XSD.integer)))
+    g.add((inferred_set, VOID.dataDump, URIRef(f"{d}/{INFERRED}")))
     g.add((d, SCHEMA.about, concept("dystrophic-calcification")))
     return g
 
@@ -184,13 +193,20 @@ def dataset_description(assembly: Assembly, version: str, numbers: dict[str, int
 def write_release(assembly: Assembly, folder: Path, version: str,
                   extra: list[Callable[[Assembly, Path], None]] | None = None) -> dict[str, int]:
     """Write every release file into ``folder`` (which must exist) and return the counts."""
+    from .inference import inferred_triples
+
     graph = canonical(assembly.graph)
+    inferred = canonical(inferred_triples(assembly.graph))
     numbers = counts(assembly)
+    numbers["inferred"] = len(inferred)
     (folder / TURTLE).write_bytes(graph.serialize(format="turtle", encoding="utf-8"))
     (folder / OWL_XML).write_text(serialize_rdfxml(graph, PREFIXES), encoding="utf-8")
     (folder / JSONLD).write_text(jsonld(graph), encoding="utf-8")
     (folder / NTRIPLES).write_text(ntriples(graph), encoding="utf-8")
     (folder / SSSOM).write_text(sssom(assembly), encoding="utf-8")
+    # Entailments kept apart from the assertions: load this file into the named graph
+    # pathokg.vocab.INFERRED_GRAPH to query with inference, as the embedded engine does.
+    (folder / INFERRED).write_bytes(inferred.serialize(format="turtle", encoding="utf-8"))
     void = canonical(dataset_description(assembly, version, numbers))
     (folder / VOID_FILE).write_bytes(void.serialize(format="turtle", encoding="utf-8"))
     sources = folder / "sources"

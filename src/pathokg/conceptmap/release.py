@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..assemble import Assembly
-from ..build import register_release_writer
 
 MAP_FILE = "concept-map.html"
 
 
-@register_release_writer
 def write_concept_map(assembly: Assembly, folder: Path) -> None:
     """Write the overview map of the assembled graph into the release folder."""
     from . import make_map

@@ -18,7 +18,6 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..assemble import Assembly
-from ..build import register_release_writer
 from ..errors import PathoKGError
 from .formats import cyjs_text, gexf_text, graphml_text, write_atomically
 from .neo4j import write_neo4j
@@ -70,7 +69,6 @@ def export(source: Graph | ox.Store, fmt: str, out: Path | str | None = None, *,
     return write_graph(project(source, inferred=inferred), fmt, out or FORMATS[fmt])
 
 
-@register_release_writer
 def write_release_exports(assembly: Assembly, folder: Path) -> None:
     """Release writer: the asserted concept graph in every export format."""
     graph = project(assembly.graph)
