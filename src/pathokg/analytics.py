@@ -24,16 +24,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from .errors import PathoKGError
+from .errors import ConceptNotFound, PathoKGError
 
 #: seed of the community detection, so groups are the same on every run
 GROUP_SEED = 42
-
-
-class ConceptNotFound(PathoKGError):
-    """A concept named by the user is not in the graph (or the name is ambiguous)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)

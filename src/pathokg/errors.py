@@ -66,6 +66,12 @@ class ValidationError(PathoKGError):
         )
 
 
+class ConceptNotFound(PathoKGError):
+    """A concept named by the user (id, label or synonym) is not in the graph, or names several."""
+
+    exit_code = 2
+
+
 class ReasonerUnavailable(PathoKGError):
     """No Java runtime to run HermiT; the OWL step cannot run here."""
 
