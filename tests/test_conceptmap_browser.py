@@ -169,8 +169,9 @@ def test_clicking_an_edge_shows_its_evidence_and_png_export_works(driver: Any,
     _open(driver, pages["overview"])
     text = _js(driver, "var m = window.pathokgMap; var ckd = m.data.nodeMeta.findIndex("
                        "function (x) { return x.iri.endsWith('/chronic-kidney-disease'); });"
-                       "var e = m.data.edges.findIndex(function (x) { return x.from === ckd &&"
-                       " m.data.relations[m.data.edgeMeta[x.id][0]].label === 'is a risk factor for'; });"
+                       "var e = -1; for (var i = 0; i < m.data.edgeCount; i++) { var x = m.edge(i);"
+                       " if (x.from === ckd && m.data.relations[x.rel].label === 'is a risk factor for')"
+                       " { e = i; } }"
                        "m.network.body.emitter.emit('click', {nodes: [], edges: [e]});"
                        "return document.getElementById('panel').innerText;")
     assert "chronic kidney disease — is a risk factor for → dystrophic calcification" in text
@@ -198,9 +199,10 @@ def test_named_query_map_draws_exactly_the_query_result(driver: Any, release_gra
              if t.predicate.value in props and t.object.value in concepts}
     _open(driver, pages["query"])
     drawn_nodes = _js(driver, "return window.pathokgMap.data.nodeMeta.map(function (m) { return m.iri; })")
-    drawn_edges = _js(driver, "var d = window.pathokgMap.data; return d.edges.map(function (e) {"
-                              " return [d.nodeMeta[e.from].iri, d.relations[d.edgeMeta[e.id][0]].iri,"
-                              " d.nodeMeta[e.to].iri]; })")
+    drawn_edges = _js(driver, "var m = window.pathokgMap, d = m.data, out = [];"
+                              "for (var i = 0; i < d.edgeCount; i++) { var e = m.edge(i);"
+                              " out.push([d.nodeMeta[e.from].iri, d.relations[e.rel].iri,"
+                              " d.nodeMeta[e.to].iri]); } return out;")
     assert sorted(drawn_nodes) == sorted(nodes)
     assert sorted(map(tuple, drawn_edges)) == sorted(edges)
     assert _js(driver, "return window.pathokgMap.network.body.data.edges.length") == len(edges)

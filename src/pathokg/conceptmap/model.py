@@ -13,8 +13,10 @@ so the map shows what the graph says and nothing else.
 from __future__ import annotations
 
 import difflib
+import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -223,15 +225,20 @@ def _term(cell: str) -> str:
     return cell
 
 
-def _select(store: ox.Store, name: str) -> list[dict[str, str]]:
-    """Run ``queries/map/<name>.rq`` and return rows of plain strings (unbound values left out).
+def _tsv(store: ox.Store, name: str) -> list[str]:
+    """Run ``queries/map/<name>.rq``; the solutions as lines of Oxigraph's SPARQL results TSV.
 
-    The solutions go through Oxigraph's own SPARQL results TSV writer (W3C format) and are split
-    here: several times faster on large graphs than reading the terms one by one from Python.
+    Oxigraph's own TSV writer (W3C format) and a split here are several times faster on large
+    graphs than reading the terms one by one from Python.
     """
     query = read_query_file(MAP_QUERIES / f"{name}.rq")
     solutions = store.query(with_base(query.text))
-    lines = solutions.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
+    return solutions.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
+
+
+def _select(store: ox.Store, name: str) -> list[dict[str, str]]:
+    """Run ``queries/map/<name>.rq`` and return rows of plain strings (unbound values left out)."""
+    lines = _tsv(store, name)
     names = [v.lstrip("?") for v in lines[0].split("\t")]
     rows = []
     for line in lines[1:]:
@@ -239,6 +246,38 @@ def _select(store: ox.Store, name: str) -> list[dict[str, str]]:
             continue
         rows.append({k: _term(v) for k, v in zip(names, line.split("\t"), strict=True) if v})
     return rows
+
+
+def _iri_rows(store: ox.Store, name: str) -> list[tuple[str, ...]]:
+    """Rows of a query whose every value is an IRI (``<a>\\t<b>\\t<c>``), as tuples of IRIs.
+
+    The fast path for the relation table (tens of thousands of rows on large maps): no per-cell
+    parsing beyond stripping the angle brackets.
+    """
+    lines = _tsv(store, name)
+    width = lines[0].count("\t") + 1
+    rows = [tuple(line[1:-1].split(">\t<")) for line in lines[1:] if line]
+    bad = next((r for r in rows if len(r) != width), None)
+    if bad is not None:
+        raise PathoKGError(f"queries/map/{name}.rq must return IRIs only; got {bad!r}")
+    return rows
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building large tables of small objects.
+
+    Reading a 56k-edge map creates hundreds of thousands of tuples and strings and no cycles; the
+    collector would otherwise scan them again and again (about a fifth of the time). It is switched
+    back on (if it was on) however the block ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _local(iri: str) -> str:
@@ -258,9 +297,14 @@ def model_from_graph(graph: Graph | ox.Store, *,
     :param inferred: entailed triples (IRI strings); relations among them that the graph does not assert, and
         that are not merely the inverse reading of an edge already drawn, become inferred edges.
     """
+    with paused_gc():
+        return _read_model(_as_store(graph), inferred)
+
+
+def _read_model(store: ox.Store, inferred: Iterable[Triple] | None) -> MapModel:
+    """The body of :func:`model_from_graph`."""
     from ..vocab import curie_for
 
-    store = _as_store(graph)
     categories: dict[str, Category] = {}
     for row in _select(store, "categories"):
         iri = row["category"]
@@ -309,11 +353,11 @@ def model_from_graph(graph: Graph | ox.Store, *,
                       int(row["end"]) if "end" in row else None)
         if ev not in evidence.setdefault(key, []):
             evidence[key].append(ev)
-    asserted = sorted({(r["subject"], r["property"], r["object"]) for r in _select(store, "relations")
-                       if r["subject"] in concepts and r["object"] in concepts})
-    edges = [Edge(s, p, o, False, tuple(sorted(evidence.get((s, p, o), []),
-                                               key=lambda e: (e.start or 0, e.iri))))
-             for s, p, o in asserted]
+    ordered = {k: tuple(sorted(v, key=lambda e: (e.start or 0, e.iri))) for k, v in evidence.items()}
+    asserted = sorted({r for r in _iri_rows(store, "relations")
+                       if r[0] in concepts and r[2] in concepts})
+    none: tuple[Evidence, ...] = ()
+    edges = [Edge(s, p, o, False, ordered.get((s, p, o), none)) for s, p, o in asserted]
     model = MapModel(dict(sorted(concepts.items())), categories, relation_types, edges)
     if inferred is not None:
         model.edges += _inferred_edges(model, inferred)

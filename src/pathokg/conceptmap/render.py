@@ -1,10 +1,12 @@
 """Render a concept map as one self-contained HTML page.
 
-The nodes and edges are held in pyvis's network model (:class:`pyvis.network.Network`), filled
-directly rather than through ``add_edge`` (which scans a list of node ids for every edge), and
-written with our own Jinja template, which inlines vis-network, the page's script and style: the
-page loads nothing from anywhere. Data goes into the page as JSON in a ``<script
-type="application/json">`` element and is only ever inserted as text.
+The nodes and the vis-network options are held in pyvis's network model
+(:class:`pyvis.network.Network`), filled directly rather than through ``add_node``; the edges,
+the bulk of a large map, bypass it (pyvis's ``add_edge`` scans a list of node ids per edge and
+keeps a dict per edge) and go into the page as one flat array of ``[from, to, relation]`` index
+triples. Our own Jinja template inlines vis-network, the page's script and style: the page loads
+nothing from anywhere. Data goes into the page as JSON in a ``<script type="application/json">``
+element and is only ever inserted as text.
 """
 
 from __future__ import annotations
@@ -13,19 +15,23 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from operator import attrgetter
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..vocab import BASE
 from .layout import Positions
-from .model import Concept, Evidence, MapModel
+from .model import Concept, Evidence, MapModel, paused_gc
 from .style import LABEL_INSIDE, STYLES, style_for
 
 #: Above this many edges, edge labels are left out of the drawing (the panel still shows them).
 EDGE_LABEL_LIMIT = 600
 #: Above this many edges, hovering an edge shows no tooltip (saves memory and time).
 TOOLTIP_LIMIT = 5000
+#: Above this many edges, arrowheads are drawn only once the view is zoomed in far enough to see
+#: them (at the scale that fits a map this large they are specks, and cost half the first draw).
+ARROW_LIMIT = 20000
 
 
 @dataclass(frozen=True)
@@ -110,27 +116,27 @@ def network(model: MapModel, positions: Positions) -> tuple[Any, dict[str, Any]]
                  "definition": model.relation_types[iri].definition
                  if iri in model.relation_types else ""} for iri in relations]
 
-    net.node_ids = [i for i in range(len(concepts))]
+    net.node_ids = list(range(len(concepts)))
     net.node_map = {}
     for i, c in enumerate(concepts):
         x, y = positions.get(c.iri, (0.0, 0.0))
         node = {"id": i, "label": c.label, "group": f"c{cat_index[c.category]}", "x": x, "y": y}
         net.node_map[i] = node
         net.nodes.append(node)
-    edges = sorted(model.edges, key=lambda e: (e.subject, e.predicate, e.object, e.inferred))
-    labelled = len(edges) <= EDGE_LABEL_LIMIT
+    edges = sorted(model.edges, key=attrgetter("subject", "predicate", "object", "inferred"))
+    # Edges are the bulk of a large map: one flat array of [from, to, relation] triples (no
+    # per-edge objects or repeated strings); the few inferred edges and the edges with evidence
+    # are listed apart, by edge index.
+    flat = [k for e in edges
+            for k in (node_index[e.subject], node_index[e.object], rel_index[e.predicate])]
+    inferred = [i for i, e in enumerate(edges) if e.inferred]
     evidence_rows: list[dict[str, Any]] = []
     evidence_index: dict[Evidence, int] = {}
-    edge_meta = []
+    edge_evidence: list[list[int]] = []
     for i, e in enumerate(edges):
-        item: dict[str, Any] = {"id": i, "from": node_index[e.subject], "to": node_index[e.object]}
-        if labelled:
-            item["label"] = rel_rows[rel_index[e.predicate]]["label"]
-        if e.inferred:
-            item["dashes"] = [10, 8]
-            item["color"] = {"color": "#8a8a8a", "highlight": "#4a4a4a", "hover": "#4a4a4a"}
-        net.edges.append(item)
-        ev_ids = []
+        if not e.evidence:
+            continue
+        row = [i]
         for ev in e.evidence:
             if ev not in evidence_index:
                 evidence_index[ev] = len(evidence_rows)
@@ -138,20 +144,33 @@ def network(model: MapModel, positions: Positions) -> tuple[Any, dict[str, Any]]
                                       "path": ev.section_path, "source": ev.source,
                                       "sourceTitle": ev.source_title, "start": ev.start,
                                       "end": ev.end})
-            ev_ids.append(evidence_index[ev])
-        edge_meta.append([rel_index[e.predicate], 1 if e.inferred else 0, ev_ids])
+            row.append(evidence_index[ev])
+        edge_evidence.append(row)
     node_meta = [{"iri": c.iri, "c": cat_index[c.category], "d": c.definition,
                   "s": list(c.synonyms),
                   "x": [[x.curie, x.iri, x.match] for x in c.identifiers]} for c in concepts]
     net.options = _options(categories, len(edges))
     data = {"categories": categories, "relations": rel_rows, "nodeMeta": node_meta,
-            "edgeMeta": edge_meta, "evidence": evidence_rows,
-            "tooltips": len(edges) <= TOOLTIP_LIMIT}
+            "edges": flat, "edgeCount": len(edges), "inferred": inferred,
+            "edgeEvidence": edge_evidence, "evidence": evidence_rows,
+            "edgeLabels": len(edges) <= EDGE_LABEL_LIMIT, "tooltips": len(edges) <= TOOLTIP_LIMIT,
+            "deferArrows": len(edges) > ARROW_LIMIT}
     return net, data
 
 
 def _options(categories: list[dict[str, Any]], edge_count: int) -> dict[str, Any]:
+    """vis-network options, set once for all nodes (per category) and all edges: a large map
+    passes no option per edge (vis-network merges per-edge options edge by edge)."""
     big = edge_count > 3000
+    edges: dict[str, Any] = {
+        "arrows": {"to": {"enabled": edge_count <= ARROW_LIMIT, "scaleFactor": 0.7}},
+        "color": {"color": "#5b5b5b", "highlight": "#111111", "hover": "#111111", "inherit": False},
+        "smooth": False if big else {"enabled": True, "type": "continuous", "roundness": 0.15},
+        "width": 1 if big else 1.6, "selectionWidth": 2,
+    }
+    if edge_count <= EDGE_LABEL_LIMIT:
+        edges["font"] = {"size": 15, "color": "#333333", "strokeWidth": 4,
+                         "strokeColor": "#ffffff", "align": "middle"}
     groups = {}
     for i, cat in enumerate(categories):
         groups[f"c{i}"] = {
@@ -167,16 +186,12 @@ def _options(categories: list[dict[str, Any]], edge_count: int) -> dict[str, Any
     return {
         "autoResize": True,
         "groups": groups,
+        # wrapping long labels measures every word of every label: only on maps small enough to
+        # read whole (at the scale that fits a large map, labels are below drawing size anyway).
         "nodes": {"font": {"face": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"},
-                  "widthConstraint": {"maximum": 220}, "margin": 10, "shadow": False},
-        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.7}},
-                  "color": {"color": "#5b5b5b", "highlight": "#111111", "hover": "#111111",
-                            "inherit": False},
-                  "font": {"size": 15, "color": "#333333", "strokeWidth": 4,
-                           "strokeColor": "#ffffff", "align": "middle"},
-                  "smooth": False if big else {"enabled": True, "type": "continuous",
-                                               "roundness": 0.15},
-                  "width": 1 if big else 1.6, "selectionWidth": 2},
+                  "widthConstraint": False if big else {"maximum": 220}, "margin": 10,
+                  "shadow": False},
+        "edges": edges,
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False, "randomSeed": 1},
         "interaction": {"hover": not big, "tooltipDelay": 150, "navigationButtons": False,
@@ -188,11 +203,12 @@ def _options(categories: list[dict[str, Any]], edge_count: int) -> dict[str, Any
 def render_html(model: MapModel, positions: Positions, options: PageOptions | None = None) -> str:
     """The complete, self-contained HTML page of a concept map (same input, same bytes)."""
     options = options or PageOptions()
-    net, data = network(model, positions)
-    nodes, edges, _heading, _height, _width, vis_options = net.get_network_data()
+    with paused_gc():
+        net, data = network(model, positions)
+    nodes, _edges, _heading, _height, _width, vis_options = net.get_network_data()
     sources = sorted({(ev["source"], ev["sourceTitle"]) for ev in data["evidence"] if ev["source"]})
     page = {
-        **data, "nodes": nodes, "edges": edges, "options": json.loads(vis_options),
+        **data, "nodes": nodes, "options": json.loads(vis_options),
         "title": options.title, "subtitle": options.subtitle, "view": options.view,
         "conceptPages": options.concept_pages, "base": BASE,
         "sources": [{"iri": s, "title": t} for s, t in sources],
@@ -200,7 +216,7 @@ def render_html(model: MapModel, positions: Positions, options: PageOptions | No
     template = _environment().get_template("concept-map.html.j2")
     return template.render(
         title=options.title, subtitle=options.subtitle, links=options.links,
-        sources=page["sources"], counts=(len(nodes), len(edges)),
+        sources=page["sources"], counts=(len(nodes), data["edgeCount"]),
         data_json=json_for_script(page),
         vis_js=_asset("static", "vis-network", "vis-network.min.js"),
         map_js=_asset("static", "conceptmap", "concept-map.js"),

@@ -6,7 +6,24 @@
   var t0 = performance.now();
   var DATA = JSON.parse(document.getElementById("map-data").textContent);
   var cats = DATA.categories, rels = DATA.relations, nodeMeta = DATA.nodeMeta;
-  var edgeMeta = DATA.edgeMeta, evidence = DATA.evidence;
+  var evidence = DATA.evidence;
+  /* Edges come as one flat array of [from, to, relation] index triples; inferred edges and the
+   * evidence of each edge are listed apart by edge index. */
+  var E = DATA.edges, edgeCount = DATA.edgeCount;
+  var inferredFlag = new Uint8Array(edgeCount);
+  DATA.inferred.forEach(function (i) { inferredFlag[i] = 1; });
+  var edgeEv = null;
+  function evidenceOf(i) {
+    if (edgeEv === null) {
+      edgeEv = {};
+      DATA.edgeEvidence.forEach(function (row) { edgeEv[row[0]] = row.slice(1); });
+    }
+    return edgeEv[i] || [];
+  }
+  function edge(i) {
+    return { id: i, from: E[3 * i], to: E[3 * i + 1], rel: E[3 * i + 2], inferred: inferredFlag[i] === 1,
+             evidence: evidenceOf(i) };
+  }
   var labels = DATA.nodes.map(function (n) { return n.label; });
   var timings = { parsed: performance.now() - t0 };
 
@@ -18,32 +35,53 @@
   }
   function safeHref(iri) { return /^https?:\/\//i.test(iri) ? iri : null; }
   function sentence(i) {
-    var e = DATA.edges[i];
-    return labels[e.from] + " \u2014 " + rels[edgeMeta[i][0]].label + " \u2192 " + labels[e.to];
+    return labels[E[3 * i]] + " \u2014 " + rels[E[3 * i + 2]].label + " \u2192 " + labels[E[3 * i + 1]];
   }
 
   /* ---- the network ------------------------------------------------------------------------ */
-  var edgeItems = DATA.edges;
+  /* Per-edge options only where an edge differs from the global edge options (vis-network merges
+   * every per-edge option edge by edge): id, from, to; a label on small maps; dashes if inferred. */
+  var INFERRED_COLOR = { color: "#8a8a8a", highlight: "#4a4a4a", hover: "#4a4a4a" };
+  var edgeItems = new Array(edgeCount);
+  for (var i = 0; i < edgeCount; i++) {
+    var item = { id: i, from: E[3 * i], to: E[3 * i + 1] };
+    if (DATA.edgeLabels) { item.label = rels[E[3 * i + 2]].label; }
+    if (inferredFlag[i]) { item.dashes = [10, 8]; item.color = INFERRED_COLOR; }
+    if (DATA.tooltips) { item.title = sentence(i); }
+    edgeItems[i] = item;
+  }
+  var nodeItems = DATA.nodes;
   if (DATA.tooltips) {
-    edgeItems = DATA.edges.map(function (e, i) {
-      var copy = Object.assign({}, e); copy.title = sentence(i); return copy;
+    nodeItems = DATA.nodes.map(function (n) {
+      var copy = Object.assign({}, n);
+      copy.title = n.label + " (" + cats[nodeMeta[n.id].c].label + ")";
+      return copy;
     });
   }
-  var nodeItems = DATA.nodes.map(function (n) {
-    var copy = Object.assign({}, n);
-    if (DATA.tooltips) { copy.title = n.label + " (" + cats[nodeMeta[n.id].c].label + ")"; }
-    return copy;
-  });
   var nodes = new vis.DataSet(nodeItems);
   var edges = new vis.DataSet(edgeItems);
+  edgeItems = null;
   timings.datasets = performance.now() - t0;
   var container = document.getElementById("map");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, DATA.options);
   var statusEl = document.getElementById("status");
   var state = { hiddenCats: {}, focusSet: null, selected: null };
   timings.network = performance.now() - t0;
-  var api = { network: network, ready: false, data: DATA, state: state, timings: timings };
+  var api = { network: network, ready: false, data: DATA, state: state, timings: timings, edge: edge };
   window.pathokgMap = api;
+
+  /* Large maps: arrowheads are specks at the scale that fits the whole map and cost half the first
+   * drawing, so they are switched on (one global option, no per-edge work) once zoomed in. */
+  var ARROW_SCALE = 0.35, arrowsOn = !DATA.deferArrows;
+  function syncArrows() {
+    if (!DATA.deferArrows) { return; }
+    var on = network.getScale() >= ARROW_SCALE;
+    if (on !== arrowsOn) {
+      arrowsOn = on;
+      network.setOptions({ edges: { arrows: { to: { enabled: on, scaleFactor: 0.7 } } } });
+    }
+  }
+  api.arrowsShown = function () { return arrowsOn; };
 
   network.once("afterDrawing", function () {
     api.ready = true;
@@ -51,6 +89,7 @@
     api.readyAt = performance.now();
     document.body.setAttribute("data-ready", "1");
     statusEl.textContent = "";
+    if (DATA.deferArrows) { network.on("afterDrawing", syncArrows); }
   });
 
   /* ---- legend and category filters ---------------------------------------------------------- */
@@ -122,7 +161,7 @@
     if (updates.length) { nodes.update(updates); }
     var shown = DATA.nodes.length - nodes.get({ filter: function (n) { return n.hidden; } }).length;
     document.getElementById("counts").textContent = shown + " of " + DATA.nodes.length +
-      " concepts shown · " + DATA.edges.length + " relations";
+      " concepts shown · " + edgeCount + " relations";
   }
   api.applyVisibility = applyVisibility;
 
@@ -131,13 +170,13 @@
   var body = document.getElementById("panel-body");
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
   function evidenceList(i) {
-    var meta = edgeMeta[i];
+    var meta = edge(i);
     var box = el("div", { "class": "evidence" });
-    if (meta[1]) {
+    if (meta.inferred) {
       box.appendChild(el("p", { "class": "inferred-note" },
         "Inferred by reasoning from the ontology: no passage of the article states it directly."));
     }
-    meta[2].forEach(function (k) {
+    meta.evidence.forEach(function (k) {
       var ev = evidence[k];
       var fig = el("figure", { "class": "quote" });
       fig.appendChild(el("blockquote", null, ev.quote));
@@ -153,23 +192,23 @@
       fig.appendChild(cap);
       box.appendChild(fig);
     });
-    if (!meta[1] && meta[2].length === 0) {
+    if (!meta.inferred && meta.evidence.length === 0) {
       box.appendChild(el("p", { "class": "hint" }, "No evidence recorded for this relation."));
     }
     return box;
   }
   function relationItem(i, from) {
     var li = el("li", { "class": "relation" });
-    var e = DATA.edges[i];
+    var e = edge(i);
     var h = el("p", { "class": "sentence" });
     var a = el("button", { type: "button", "class": "link" }, labels[e.from]);
     a.addEventListener("click", function () { selectNode(e.from, true); });
     var b = el("button", { type: "button", "class": "link" }, labels[e.to]);
     b.addEventListener("click", function () { selectNode(e.to, true); });
     h.appendChild(e.from === from ? el("strong", null, labels[e.from]) : a);
-    h.appendChild(el("span", { "class": "predicate" }, " \u2014 " + rels[edgeMeta[i][0]].label + " \u2192 "));
+    h.appendChild(el("span", { "class": "predicate" }, " \u2014 " + rels[e.rel].label + " \u2192 "));
     h.appendChild(e.to === from ? el("strong", null, labels[e.to]) : b);
-    if (edgeMeta[i][1]) { h.appendChild(el("span", { "class": "badge" }, "inferred")); }
+    if (e.inferred) { h.appendChild(el("span", { "class": "badge" }, "inferred")); }
     li.appendChild(h);
     li.appendChild(evidenceList(i));
     return li;
@@ -209,11 +248,11 @@
   }
   function showEdge(i) {
     clear(body);
-    var e = DATA.edges[i];
+    var e = edge(i), rel = rels[e.rel];
     body.appendChild(el("h2", { id: "panel-title" }, sentence(i)));
-    if (rels[edgeMeta[i][0]].definition) {
+    if (rel.definition) {
       body.appendChild(el("p", { "class": "definition" },
-        "\u201c" + rels[edgeMeta[i][0]].label + "\u201d: " + rels[edgeMeta[i][0]].definition));
+        "\u201c" + rel.label + "\u201d: " + rel.definition));
     }
     var list = el("ul", { "class": "relations" });
     list.appendChild(relationItem(i, -1));
@@ -251,14 +290,18 @@
   });
 
   /* ---- search over labels and synonyms ------------------------------------------------------ */
-  var index = [];
-  labels.forEach(function (l, i) {
-    index.push([l.toLowerCase(), i, 0]);
-    nodeMeta[i].s.forEach(function (s) { index.push([s.toLowerCase(), i, 1]); });
-  });
+  var index = null;  /* built on the first search, not before the first drawing */
+  function buildIndex() {
+    index = [];
+    labels.forEach(function (l, i) {
+      index.push([l.toLowerCase(), i, 0]);
+      nodeMeta[i].s.forEach(function (s) { index.push([s.toLowerCase(), i, 1]); });
+    });
+  }
   function search(q) {
     q = q.trim().toLowerCase();
     if (!q) { return []; }
+    if (index === null) { buildIndex(); }
     var scored = [];
     index.forEach(function (entry) {
       var name = entry[0], score = -1;
