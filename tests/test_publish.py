@@ -33,19 +33,6 @@ from .support import require
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 NAMED = [q.name for q in pathokg.list_queries()]
-#: Named queries whose answers differ on Virtuoso 7.2.5 because of its SPARQL engine, not the
-#: data (both counts verified equal): a property path with two variable ends inside FILTER NOT
-#: EXISTS (``?n rdfs:subClassOf+ ?c``) removes every row, and the path-length queries number
-#: their hops differently. Strict: when the queries are rewritten, these start passing and the
-#: test says so.
-VIRTUOSO_DIVERGES = {
-    "causes-of-condition": "FILTER NOT EXISTS { ?x a ?n . ?n rdfs:subClassOf+ ?c } drops all rows",
-    "concept-lookup": "FILTER NOT EXISTS with rdfs:subClassOf+ between two variables",
-    "concepts-by-category": "FILTER NOT EXISTS with rdfs:subClassOf+ between two variables",
-    "diagnostic-methods": "FILTER NOT EXISTS with rdfs:subClassOf+ between two variables",
-    "mechanism-path": "hop order computed differently by Virtuoso's property paths",
-    "neighbourhood": "hop order computed differently by Virtuoso's property paths",
-}
 
 
 def _rows(result: pathokg.QueryResult) -> object:
@@ -107,9 +94,7 @@ def test_named_queries_on_oxigraph_match_the_embedded_engine(
     assert _rows(pathokg.query(name, endpoint=on_oxigraph.endpoint)) == embedded[name]
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=f"Virtuoso 7.2.5: {VIRTUOSO_DIVERGES[n]}"))
-    if n in VIRTUOSO_DIVERGES else n for n in NAMED])
+@pytest.mark.parametrize("name", NAMED)
 def test_named_queries_on_virtuoso_match_the_embedded_engine(
         name: str, on_virtuoso: PublishReport, embedded: dict[str, object]) -> None:
     assert _rows(pathokg.query(name, endpoint=on_virtuoso.endpoint)) == embedded[name]
