@@ -77,13 +77,9 @@ def test_renders_from_file_and_requests_nothing_else(driver: Any, pages: dict[st
     _open(driver, pages["overview"])
     assert _js(driver, "return document.querySelector('#map canvas') !== null")
     assert _js(driver, "return document.body.dataset.ready") == "1", "the page never drew"
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
+    urls = _requested(driver)
     assert urls, "the performance log recorded no request at all"
-    for url in urls:
+    for url in urls:  # strict: no http(s), ws, chrome:// (browser-internal) or any other scheme
         assert urlparse(url).scheme in {"file", "data", "blob"}, url
     severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     assert not severe, severe
@@ -207,3 +203,91 @@ def test_named_query_map_draws_exactly_the_query_result(driver: Any, release_gra
     assert sorted(map(tuple, drawn_edges)) == sorted(edges)
     assert _js(driver, "return window.pathokgMap.network.body.data.edges.length") == len(edges)
     assert str(URIRef(PK["tissue-injury"])) in drawn_nodes
+
+
+def test_search_input_uses_no_browser_internal_resource(driver: Any, pages: dict[str, Path]) -> None:
+    # Chromium draws the clear button of <input type="search"> from chrome://resources/...: the
+    # page uses type="text" role="searchbox" with its own clear button, so nothing is requested
+    # even when there is text in the box (the case that once leaked into the request log).
+    from selenium.webdriver.common.by import By
+
+    _open(driver, pages["overview"])
+    assert _js(driver, "return document.querySelectorAll('input[type=search]').length") == 0
+    box = driver.find_element(By.ID, "search")
+    assert box.get_attribute("role") == "searchbox"
+    box.send_keys("calc")
+    clear = driver.find_element(By.ID, "search-clear")
+    assert clear.is_displayed()
+    clear.click()
+    assert box.get_attribute("value") == "" and not clear.is_displayed()
+    urls = _requested(driver)
+    assert all(urlparse(u).scheme in {"file", "data", "blob"} for u in urls), urls
+
+
+def _requested(driver: Any) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def _tab(driver: Any, times: int = 1, shift: bool = False) -> str:
+    """Press Tab; return what has the focus (its id, else its class, else its tag)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(times):
+        chain = ActionChains(driver)
+        if shift:
+            chain = chain.key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT)
+        else:
+            chain = chain.send_keys(Keys.TAB)
+        chain.perform()
+    return _js(driver, "var a = document.activeElement;"
+                       "return a.id || a.getAttribute('class') || a.tagName.toLowerCase()")
+
+
+def test_keyboard_reaches_every_control_and_selects_concepts(driver: Any,
+                                                             pages: dict[str, Path]) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    _open(driver, pages["overview"])
+    _js(driver, "document.activeElement.blur()")
+    order = [_tab(driver) for _ in range(30)]
+    cats = _js(driver, "return window.pathokgMap.data.categories.length")
+    expected = ["skip", "search", "depth", "reset", "fit", "export",
+                *[f"cat-{i}" for i in range(cats)], "all-on", "all-off", "map-frame"]
+    assert order[:len(expected)] == expected, order
+    # "/" jumps to the search box; a synonym and Enter select the concept and fill the panel
+    _js(driver, "document.activeElement.blur()")
+    ActionChains(driver).send_keys("/").perform()
+    assert _js(driver, "return document.activeElement.id") == "search"
+    ActionChains(driver).send_keys("CKD", Keys.ENTER).perform()
+    assert _js(driver, "return document.getElementById('panel-title').textContent") == \
+        "chronic kidney disease"
+    assert _tab(driver) == "search-clear" and _tab(driver) == "depth" and _tab(driver) == "focus"
+    # the arrow keys walk the result list; Enter on a result selects it
+    box = _js(driver, "var b = document.getElementById('search'); b.focus(); b.value = '';"
+                      " return b")
+    box.send_keys("calcification")
+    ActionChains(driver).send_keys(Keys.ARROW_DOWN).perform()
+    first = _js(driver, "return document.activeElement.closest('#search-results') !== null")
+    assert first
+    label = _js(driver, "return document.activeElement.querySelector('span').textContent")
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    assert _js(driver, "return document.getElementById('panel-title').textContent") == label
+    # the panel's links and concept buttons come after the map in the tab order
+    _js(driver, "window.pathokgMap.selectNode(window.pathokgMap.search('CKD')[0], false);"
+                "document.getElementById('map-frame').focus()")
+    seen = [_tab(driver) for _ in range(14)]
+    assert "a" in seen and "link" in seen, seen  # identifier links, then concept buttons
+    assert seen.index("a") < seen.index("link")
+    _js(driver, "document.getElementById('map-frame').focus()")
+    while _tab(driver) != "link":
+        pass
+    target = _js(driver, "return document.activeElement.textContent")
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    assert _js(driver, "return document.getElementById('panel-title').textContent") == target

@@ -64,6 +64,15 @@
   timings.datasets = performance.now() - t0;
   var container = document.getElementById("map");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, DATA.options);
+  /* vis-network's own frame takes the keyboard (arrows move, + and - zoom): one tab stop, named */
+  var frame = container.querySelector(".vis-network");
+  if (frame) {
+    frame.id = "map-frame";
+    frame.setAttribute("tabindex", "0");
+    frame.setAttribute("role", "application");
+    frame.setAttribute("aria-label", "Concept map: the arrow keys move it, + and - zoom; " +
+      "find and select a concept with the search box");
+  }
   var statusEl = document.getElementById("status");
   var state = { hiddenCats: {}, focusSet: null, selected: null };
   timings.network = performance.now() - t0;
@@ -334,7 +343,14 @@
     });
     results.hidden = found.length === 0;
   }
-  input.addEventListener("input", function () { showResults(search(input.value)); });
+  var clearButton = document.getElementById("search-clear");
+  input.addEventListener("input", function () {
+    clearButton.hidden = input.value === "";
+    showResults(search(input.value));
+  });
+  clearButton.addEventListener("click", function () {
+    input.value = ""; clearButton.hidden = true; results.hidden = true; input.focus();
+  });
   input.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter") {
       var found = search(input.value);
@@ -343,7 +359,9 @@
       ev.preventDefault();
     } else if (ev.key === "ArrowDown") {
       var first = results.querySelector("button"); if (first) { first.focus(); ev.preventDefault(); }
-    } else if (ev.key === "Escape") { results.hidden = true; }
+    } else if (ev.key === "Escape") {
+      if (results.hidden) { input.value = ""; clearButton.hidden = true; } else { results.hidden = true; }
+    }
   });
   results.addEventListener("keydown", function (ev) {
     var items = Array.prototype.slice.call(results.querySelectorAll("button"));
