@@ -173,3 +173,14 @@ def test_api_inferred_switch(server: str) -> None:
                          params={"inferred": "false"}).json()["results"]["bindings"]
     assert inferred and asserted == []
     assert json.loads(httpx.get(server + "/api/queries/summary-statistics").text)
+
+
+def test_concept_map_draws_the_served_release(two_article_release: Path, release_dir: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """``/`` and ``/map`` draw the release given to the server, not the default release."""
+    monkeypatch.setenv("PATHOKG_DIST", str(release_dir))  # the default: the one-article release
+    with running_server(two_article_release) as base:
+        home = httpx.get(base + "/", timeout=60)
+        focus = httpx.get(base + "/map", params={"focus": "smoking cessation"}, timeout=60)
+    assert home.status_code == 200 and "smoking-cessation" in home.text
+    assert focus.status_code == 200 and "smoking cessation" in focus.text

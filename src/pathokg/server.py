@@ -304,6 +304,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app = FastAPI(title="pathokg", summary="Pathology knowledge graph: SPARQL, named queries, "
                   "concepts", lifespan=lifespan, docs_url="/api/docs",
                   openapi_url="/api/openapi.json", redoc_url=None)
+    # the concept map routes (/ and /map) draw the release this server serves
+    app.state.pathokg_release = settings.release
 
     @app.exception_handler(Exception)
     async def no_traces(_request: Request, exc: Exception) -> Response:
