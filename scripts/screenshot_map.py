@@ -1,6 +1,11 @@
 """Generate docs/images/concept-map.png: the concept map of the release in headless Chromium.
 
-Usage: .venv/bin/python scripts/screenshot_map.py [--view dc] [--select CKD] [--out PATH]
+Usage: .venv/bin/python scripts/screenshot_map.py [--view dc] [--select CKD]
+       [--relation "is a risk factor for"] [--out PATH]
+
+By default: the DC view (dystrophic calcification at the centre), with the relation "chronic
+kidney disease — is a risk factor for → dystrophic calcification" selected, so the panel shows the
+sentence and the article's own words behind it.
 """
 
 from __future__ import annotations
@@ -15,13 +20,21 @@ from pathokg.conceptmap import write_map
 from pathokg.conceptmap.browser import chromium, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
+SELECT = """var m = window.pathokgMap, hit = m.search(arguments[0])[0], d = m.data;
+m.selectNode(hit, false);
+for (var i = 0; arguments[1] && i < d.edgeCount; i++) {
+  var e = m.edge(i);
+  if (e.from === hit && d.relations[e.rel].label === arguments[1]) { m.selectEdge(i); break; }
+}"""
 
 
 def main() -> None:
     """Write the map to a temporary file, open it from file://, select a concept, save a PNG."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--view", default="ckd")
-    parser.add_argument("--select", default="CKD")
+    parser.add_argument("--view", default="dc")
+    parser.add_argument("--select", default="CKD", help="a concept to select (label or synonym)")
+    parser.add_argument("--relation", default="is a risk factor for",
+                        help="select this relation of the concept instead (its evidence shows)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images" / "concept-map.png")
     parser.add_argument("--width", type=int, default=1920)
     parser.add_argument("--height", type=int, default=1080)
@@ -33,9 +46,7 @@ def main() -> None:
             driver.get(page.as_uri())
             wait_ready(driver)
             if args.select:
-                driver.execute_script(
-                    "var m = window.pathokgMap; var hit = m.search(arguments[0])[0];"
-                    "m.selectNode(hit, false);", args.select)
+                driver.execute_script(SELECT, args.select, args.relation or "")
             time.sleep(0.6)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             driver.save_screenshot(str(args.out))

@@ -209,3 +209,14 @@ def test_routes_serve_the_map(release_dir: Path) -> None:
     missing = client.get("/map", params={"focus": "kidny"})
     assert missing.status_code == 404 and "chronic kidney disease" in missing.text
     assert client.get("/map?view=nope").status_code == 400
+
+
+def test_layouts_leave_room_for_every_label(release_graph: Graph) -> None:
+    from pathokg.conceptmap import lay_out
+    from pathokg.conceptmap.labels import overlaps
+    from pathokg.conceptmap.layout import boxes
+    from pathokg.conceptmap.views import get_view, view_names
+
+    for view in view_names():
+        model = make_map(release_graph, view=view).model
+        assert overlaps(lay_out(model, get_view(view)), boxes(model), gap=10) == [], view

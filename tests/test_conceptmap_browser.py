@@ -291,3 +291,22 @@ def test_keyboard_reaches_every_control_and_selects_concepts(driver: Any,
     target = _js(driver, "return document.activeElement.textContent")
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     assert _js(driver, "return document.getElementById('panel-title').textContent") == target
+
+
+def test_no_two_node_boxes_overlap_in_any_view(driver: Any, release_graph: Graph,
+                                               tmp_path: Path) -> None:
+    # measured in the browser: each node's box (shape and label) as vis-network draws it
+    from pathokg.conceptmap.views import view_names
+
+    for view in view_names():
+        page = tmp_path / f"{view}.html"
+        write_map(page, release_graph, view=view)
+        _open(driver, page)
+        boxes = _js(driver, "var n = window.pathokgMap.network; return n.body.nodeIndices.map("
+                            "function (i) { var b = n.getBoundingBox(i);"
+                            " return [window.pathokgMap.data.nodes[i].label, b.left, b.top, b.right,"
+                            " b.bottom]; })")
+        assert len(boxes) > 10, view
+        bad = [(a[0], b[0]) for k, a in enumerate(boxes) for b in boxes[k + 1:]
+               if a[1] < b[3] + 2 and b[1] < a[3] + 2 and a[2] < b[4] + 2 and b[2] < a[4] + 2]
+        assert not bad, (view, bad)

@@ -16,7 +16,9 @@ from collections import defaultdict
 
 import networkx as nx
 
+from .labels import Box, box_size, separate
 from .model import MapModel
+from .style import STYLES
 
 Positions = dict[str, tuple[float, float]]
 
@@ -39,6 +41,25 @@ def _rounded(pos: Positions) -> Positions:
     return {k: (round(x, 1), round(y, 1)) for k, (x, y) in sorted(pos.items())}
 
 
+def boxes(model: MapModel) -> dict[str, Box]:
+    """The estimated size of each concept's node, label included (see :mod:`.labels`)."""
+    out = {}
+    for iri, c in model.concepts.items():
+        cat = model.categories.get(c.category)
+        style = STYLES.get(cat.key if cat else "")
+        out[iri] = box_size(c.label, style.shape if style else "dot")
+    return out
+
+
+def untangle(model: MapModel, pos: Positions, *, fixed: frozenset[str] = frozenset(),
+             vertical_only: bool = False) -> Positions:
+    """Move nodes apart until no two labels overlap (maps up to :data:`SPRING_LIMIT` concepts;
+    at the scale that fits a larger map, labels are below drawing size anyway)."""
+    if len(pos) > SPRING_LIMIT:
+        return pos
+    return separate(pos, boxes(model), fixed=fixed, vertical_only=vertical_only)
+
+
 def force_layout(model: MapModel) -> Positions:
     """A seeded spring layout for small maps, the clustered layout for large ones."""
     n = len(model.concepts)
@@ -49,7 +70,8 @@ def force_layout(model: MapModel) -> Positions:
     g = _undirected(model)
     raw = nx.spring_layout(g, seed=SEED, iterations=300, k=1.6 / math.sqrt(n))
     scale = SPACING * math.sqrt(n) * 0.75
-    return _rounded({k: (float(v[0]) * scale, float(v[1]) * scale) for k, v in raw.items()})
+    return untangle(model, {k: (float(v[0]) * scale * 1.3, float(v[1]) * scale * 0.8)
+                            for k, v in raw.items()})
 
 
 def _spiral(count: int, spacing: float) -> list[tuple[float, float]]:
@@ -119,23 +141,25 @@ def radial_layout(model: MapModel, centre: str, sectors: list[str]) -> Positions
     gaps = [0.0] + [1.2 if families[inner[j]][0] != families[inner[j - 1]][0] else 0.0
                     for j in range(1, len(inner))]
     total = sum(weights) + sum(gaps) + (1.2 if inner else 0)
-    r1 = max(260.0, 16.0 * len(inner))
-    r2 = r1 + 230.0
+    r1 = max(170.0, 9.0 * len(inner))
+    r2 = r1 + 160.0
+    # an ellipse wider than tall: labels are wide, screens too (the untangling does the rest)
+    sx, sy = 1.9, 0.65
     acc = 0.0
     for iri, w, gap in zip(inner, weights, gaps, strict=True):
         acc += gap
         mid = (acc + w / 2) / total * 2 * math.pi - math.pi / 2
-        pos[iri] = (r1 * math.cos(mid), r1 * math.sin(mid))
+        pos[iri] = (sx * r1 * math.cos(mid), sy * r1 * math.sin(mid))
         kids = outer[iri]
         for k, kid in enumerate(kids):
             a = (acc + (k + 0.5) * w / max(len(kids), 1)) / total * 2 * math.pi - math.pi / 2
-            rk = r2 + (k % 2) * 90
-            pos[kid] = (rk * math.cos(a), rk * math.sin(a))
+            rk = r2 + (k % 2) * 60
+            pos[kid] = (sx * rk * math.cos(a), sy * rk * math.sin(a))
         acc += w
     rest = [i for i in model.concepts if i not in pos]
     for iri, (dx, dy) in zip(rest, _spiral(len(rest), 90.0), strict=True):
         pos[iri] = (r2 + 400 + dx, dy)
-    return _rounded(pos)
+    return untangle(model, _rounded(pos), fixed=frozenset({centre}))
 
 
 def pathway_layout(model: MapModel, backbone: str) -> Positions:
@@ -187,4 +211,5 @@ def pathway_layout(model: MapModel, backbone: str) -> Positions:
     last = max(column.values(), default=0)
     for k, iri in enumerate(rest):
         column[iri], row[iri] = last + 1, 2 * k
-    return _rounded({n: (column[n] * 300.0, row[n] * 115.0) for n in model.concepts})
+    return untangle(model, {n: (column[n] * 300.0, row[n] * 115.0) for n in model.concepts},
+                    vertical_only=True)

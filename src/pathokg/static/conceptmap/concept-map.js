@@ -293,6 +293,13 @@
     }
   }
   api.selectNode = selectNode;
+  function selectEdge(i) {
+    state.selected = null;
+    network.selectEdges([i]);
+    document.getElementById("focus").disabled = true;
+    showEdge(i);
+  }
+  api.selectEdge = selectEdge;
   network.on("click", function (params) {
     if (params.nodes.length) { state.selected = params.nodes[0]; document.getElementById("focus").disabled = false; showNode(params.nodes[0]); }
     else if (params.edges.length) { showEdge(params.edges[0]); }
