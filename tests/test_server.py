@@ -184,3 +184,15 @@ def test_concept_map_draws_the_served_release(two_article_release: Path, release
         focus = httpx.get(base + "/map", params={"focus": "smoking cessation"}, timeout=60)
     assert home.status_code == 200 and "smoking-cessation" in home.text
     assert focus.status_code == 200 and "smoking cessation" in focus.text
+
+
+def test_named_query_parameters_bind_as_terms_only(server: str) -> None:
+    """The API checks a named query's template once; a value can never change the query."""
+    sneaky = 'x")) } SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } #'
+    r = httpx.get(server + "/api/queries/concept-lookup", params={"text": sneaky})
+    assert r.status_code == 200 and r.json()["results"]["bindings"] == []
+    bad_iri = httpx.get(server + "/api/queries/concept-xrefs", params={"concept": "<a b>"})
+    assert bad_iri.status_code == 400 and "not a valid IRI" in bad_iri.text
+    for text in ("calc", "kidney", "CKD"):  # the same template with other values: checked once
+        rows = httpx.get(server + "/api/queries/concept-lookup", params={"text": text}).json()
+        assert rows["results"]["bindings"], text

@@ -30,4 +30,4 @@ def serve(host: str, port: int, release: Path | None, workers: int, timeout: flo
     from .server import ServerSettings, create_app
 
     app = create_app(ServerSettings(release=release, workers=workers, timeout=timeout))
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

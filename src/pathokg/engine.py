@@ -13,6 +13,7 @@ asserted triples only (``inferred=False``). Every query is checked by :mod:`path
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from .build import load
 from .errors import QueryError, QueryLimitError
 from .inference import inferred_triples
 from .paths import QUERIES_DIR, default_out_dir
-from .queryfiles import QueryFile, bind_params, read_query_dir, with_base
+from .queryfiles import QueryFile, bind_params, read_query_dir, read_query_file, with_base
 from .release import TURTLE
 from .results import QueryResult
 from .safety import check_query
@@ -33,6 +34,7 @@ from .store import to_oxigraph
 from .vocab import INFERRED_GRAPH
 
 _UNION = [ox.DefaultGraph(), ox.NamedNode(str(INFERRED_GRAPH))]
+_QUERY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 def dataset_store(graph: Graph, *, inference: bool = True) -> ox.Store:
@@ -131,9 +133,9 @@ def get_query(name: str, folder: Path = QUERIES_DIR) -> QueryFile:
 
     :raises QueryError: naming the queries that exist when there is none of that name.
     """
-    for query in list_queries(folder):
-        if query.name == name:
-            return query
+    path = folder / f"{name}.rq"
+    if _QUERY_NAME.match(name) and path.is_file():
+        return read_query_file(path)
     names = ", ".join(q.name for q in list_queries(folder))
     raise QueryError(f"no named query {name!r}; the named queries are: {names} "
                      "(see `pathokg queries`)")

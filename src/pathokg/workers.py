@@ -5,15 +5,15 @@ in a small pool of processes, each holding the dataset in its own in-memory stor
 runs past the limit has its process killed and replaced; the other workers keep serving.
 
 Each job is checked (:mod:`pathokg.safety`) in the worker before it runs, and its result is
-serialised there in the negotiated format, so the web process only moves bytes.
+serialised there in the negotiated format, so the web process only moves bytes. The web process
+waits for an answer on the event loop (the pipe's file descriptor), with no thread hand-off.
 """
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing as mp
-import queue
 import threading
-import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -33,6 +33,9 @@ class Job:
     inferred: bool = True
     solution_format: str | None = "srj"
     graph_format: str | None = "ttl"
+    #: the form already found by :func:`~pathokg.safety.check_query` for this text's template
+    #: (a named query whose parameters were bound as terms); ``None``: check the text here
+    checked_form: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,8 @@ def _worker_main(dataset: str, conn: Connection, max_bytes: int) -> None:
         except (EOFError, OSError):
             return
         try:
-            result = engine.execute(job.text, inferred=job.inferred)
+            result = engine.execute(job.text, inferred=job.inferred,
+                                    checked_form=job.checked_form)
             name = job.graph_format if result.is_graph else job.solution_format
             fmt = (graph_format if result.is_graph else solution_format)(name) if name else None
             if fmt is None:
@@ -112,24 +116,31 @@ def _error(name: str, status: int, message: str) -> QueryError:
 
 
 class WorkerPool:
-    """A fixed number of query processes over one dataset file (N-Quads)."""
+    """A fixed number of query processes over one dataset file (N-Quads).
+
+    :meth:`start` and :meth:`run` are coroutines of the server's event loop; a replacement worker
+    is started in a thread and handed back to the loop when it is ready.
+    """
 
     def __init__(self, dataset: Path, size: int = 2, timeout: float = 10.0,
                  max_result_bytes: int = MAX_RESULT_BYTES, start_timeout: float = 120.0):
         self.dataset, self.size, self.timeout = dataset, max(1, size), timeout
         self.max_result_bytes, self.start_timeout = max_result_bytes, start_timeout
         self._ctx = mp.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
+        self._draining: set[asyncio.Task[None]] = set()
         self.triples = 0
 
-    def start(self) -> None:
+    async def start(self) -> None:
         """Start every worker and wait until each has loaded the dataset."""
+        self._loop = asyncio.get_running_loop()
         workers = [self._spawn() for _ in range(self.size)]
         for w in workers:
-            self.triples = w.wait_ready(self.start_timeout)
-            self._idle.put(w)
+            self.triples = await asyncio.to_thread(w.wait_ready, self.start_timeout)
+            self._idle.put_nowait(w)
 
     def _spawn(self) -> _Worker:
         w = _Worker(self._ctx, self.dataset, self.max_result_bytes)
@@ -138,44 +149,78 @@ class WorkerPool:
         return w
 
     def _replace(self, dead: _Worker) -> None:
-        dead.kill()
-        with self._lock:
-            if dead in self._all:
-                self._all.remove(dead)
-        fresh = self._spawn()
-        try:
-            fresh.wait_ready(self.start_timeout)
-            self._idle.put(fresh)
-        except PathoKGError:
-            fresh.kill()
+        """Kill a worker and start another (in a thread: loading the dataset takes a while)."""
+        def work() -> None:
+            dead.kill()
+            with self._lock:
+                if dead in self._all:
+                    self._all.remove(dead)
+            fresh = self._spawn()
+            try:
+                fresh.wait_ready(self.start_timeout)
+            except PathoKGError:
+                fresh.kill()
+                return
+            if self._loop is not None and not self._loop.is_closed():
+                self._loop.call_soon_threadsafe(self._idle.put_nowait, fresh)
 
-    def run(self, job: Job) -> Answer:
-        """Run a job on a free worker (blocking); raise a QueryError subclass on failure.
+        threading.Thread(target=work, daemon=True, name="pathokg-worker-replace").start()
+
+    async def _readable(self, worker: _Worker, timeout: float) -> bool:
+        """Wait until the worker's answer starts to arrive; False past ``timeout`` seconds."""
+        if worker.conn.poll():
+            return True
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+        fd = worker.conn.fileno()
+        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+        try:
+            await asyncio.wait_for(ready, timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            loop.remove_reader(fd)
+
+    async def _drain(self, worker: _Worker, deadline: float) -> None:
+        """Take back a worker whose caller went away: wait for its answer, then reuse it."""
+        loop = asyncio.get_running_loop()
+        try:
+            if await self._readable(worker, max(deadline - loop.time(), 0.05)):
+                worker.conn.recv()
+                self._idle.put_nowait(worker)
+                return
+        except (EOFError, OSError):
+            pass
+        self._replace(worker)
+
+    async def run(self, job: Job) -> Answer:
+        """Run a job on a free worker; raise a QueryError subclass on failure.
 
         :raises QueryLimitError: with status 503 past the time limit (the worker is replaced).
         """
-        started = time.monotonic()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
         try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
+            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+        except TimeoutError:
             raise QueryLimitError("all query workers are busy; try again shortly", 503) from None
         try:
             worker.conn.send(job)
-            left = max(self.timeout - (time.monotonic() - started), 0.05)
-            if not worker.conn.poll(left):
-                threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
-                worker = None  # type: ignore[assignment]
+            if not await self._readable(worker, max(deadline - loop.time(), 0.05)):
+                self._replace(worker)
                 raise QueryLimitError(f"the query ran longer than the time limit of "
                                       f"{self.timeout:g} s and was stopped", 503)
             message = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            if worker is not None:
-                threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
-                worker = None  # type: ignore[assignment]
+        except (EOFError, OSError):
+            self._replace(worker)
             raise QueryError("the query worker failed; the query was not answered") from None
-        finally:
-            if worker is not None:
-                self._idle.put(worker)
+        except asyncio.CancelledError:  # the client went away: the answer still has to be read
+            task = loop.create_task(self._drain(worker, deadline))
+            self._draining.add(task)
+            task.add_done_callback(self._draining.discard)
+            raise
+        self._idle.put_nowait(worker)
         if message[0] == "ok":
             return message[1]
         _, name, status, text = message
