@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from pathokg.cli import main
-from pathokg.conceptmap import UnknownConceptError, make_map, write_map
+from pathokg.conceptmap import ConceptNotFound, make_map, write_map
 from pathokg.conceptmap.model import model_from_graph
 from pathokg.conceptmap.release import MAP_FILE
 from pathokg.vocab import PK, PKO
@@ -168,7 +168,7 @@ def test_write_is_atomic(release_graph: Graph, tmp_path: Path) -> None:
     out = tmp_path / "m.html"
     write_map(out, release_graph, view="ckd")
     assert out.read_text().startswith("<!DOCTYPE html>")
-    with pytest.raises(UnknownConceptError):
+    with pytest.raises(ConceptNotFound):
         write_map(out, release_graph, focus="no such concept")
     assert out.read_text().startswith("<!DOCTYPE html>") and len(list(tmp_path.iterdir())) == 1
 

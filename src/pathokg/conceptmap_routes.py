@@ -34,7 +34,7 @@ def _release(request: Request) -> Path:
 
 def _page(request: Request, **kwargs: object) -> Response:
     from .build import load
-    from .conceptmap import UnknownConceptError, make_map
+    from .conceptmap import ConceptNotFound, make_map
 
     folder = _release(request)
     ttl = folder / TURTLE
@@ -44,7 +44,7 @@ def _page(request: Request, **kwargs: object) -> Response:
     if page is None:
         try:
             page = make_map(load(folder), links=LINKS, concept_pages="/", **kwargs).html  # type: ignore[arg-type]
-        except UnknownConceptError as exc:
+        except ConceptNotFound as exc:
             return PlainTextResponse(f"{exc}\n", status_code=404)
         except PathoKGError as exc:
             return PlainTextResponse(f"{exc}\n", status_code=400)

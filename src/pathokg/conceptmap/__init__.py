@@ -24,14 +24,20 @@ from rdflib import Graph
 
 from ..errors import PathoKGError
 from .layout import Positions, force_layout, pathway_layout, radial_layout
-from .model import MapModel, UnknownConceptError, model_from_graph
+from .model import ConceptNotFound, MapModel, model_from_graph
 from .render import PageOptions, render_html
 from .source import construct, engine_for, find_query, inferred_triples, named_construct
 from .views import OVERVIEW, UnknownViewError, View, get_view, view_names, view_of_query
 
 __all__ = [
-    "ConceptMap", "MapModel", "UnknownConceptError", "UnknownViewError", "make_map", "show",
-    "view_names", "write_map",
+    "ConceptMap",
+    "ConceptNotFound",
+    "MapModel",
+    "UnknownViewError",
+    "make_map",
+    "show",
+    "view_names",
+    "write_map",
 ]
 
 DEFAULT_TITLE = "Dystrophic calcification: concept map"
@@ -73,7 +79,7 @@ def make_map(graph: Graph | ox.Store | None = None, *, view: str = OVERVIEW,
     :param sparql: any CONSTRUCT query text: draw its result.
     :param inferred: add inferred relations, drawn dashed and grey.
     :param title: the page title.
-    :raises UnknownConceptError: ``focus`` names no concept (the message lists close matches).
+    :raises ConceptNotFound: ``focus`` names no concept (the message lists close matches).
     :raises UnknownViewError: no such view.
     :raises QueryError: the query is unknown, malformed or not a CONSTRUCT.
     """

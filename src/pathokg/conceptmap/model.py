@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..errors import PathoKGError
+from ..errors import ConceptNotFound, PathoKGError
 from ..paths import QUERIES_DIR
 from ..queryfiles import read_query_file, with_base
 from ..store import to_oxigraph
@@ -33,12 +33,6 @@ MAP_QUERIES = QUERIES_DIR / "map"
 
 #: A relation triple as three IRI strings.
 Triple = tuple[str, str, str]
-
-
-class UnknownConceptError(PathoKGError):
-    """A concept named on the command line (or in a URL) is not in the graph."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -133,7 +127,7 @@ class MapModel:
     def find(self, name: str) -> Concept:
         """Find a concept by IRI, CURIE (``pk:...``), id, label or synonym, ignoring case.
 
-        :raises UnknownConceptError: naming the concept and the closest matches.
+        :raises ConceptNotFound: naming the concept and the closest matches.
         """
         wanted = name.strip()
         if wanted in self.concepts:
@@ -156,7 +150,7 @@ class MapModel:
                   and (key in n or near & set(n.split()))][: 8 - len(close)]
         hint = ("; close matches: " + ", ".join(sorted({self.concepts[names[c]].label for c in close}))
                 if close else "; try a label, a synonym such as an abbreviation, or a pathokg id")
-        raise UnknownConceptError(f"unknown concept {name!r}{hint}")
+        raise ConceptNotFound(f"unknown concept {name!r}{hint}")
 
     def names(self) -> dict[str, str]:
         """Lower-cased labels, synonyms and ids mapped to concept IRIs (labels win over synonyms)."""
