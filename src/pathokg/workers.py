@@ -92,9 +92,12 @@ class _Worker:
         child.close()
 
     def wait_ready(self, timeout: float) -> int:
-        if not self.conn.poll(timeout):
-            raise PathoKGError("a query worker did not start in time")
-        message = self.conn.recv()
+        try:
+            if not self.conn.poll(timeout):
+                raise PathoKGError("a query worker did not start in time")
+            message = self.conn.recv()
+        except (EOFError, OSError):
+            raise PathoKGError("a query worker exited while loading the dataset") from None
         return int(message[1])
 
     def kill(self) -> None:
