@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, VOID, XSD
 
 from .assemble import Assembly, new_graph
 from .rdfxml import serialize_rdfxml
-from .vocab import DATASET_IRI, DCAT, PKO, PREFIXES, SCHEMA, concept
+from .vocab import DATASET_IRI, DCAT, LICENSE_IRI, PKO, PREFIXES, SCHEMA, SEMAPV, concept
 
 TURTLE = "pathokg.ttl"
 OWL_XML = "pathokg.owl"
@@ -31,7 +31,6 @@ NTRIPLES = "pathokg.nt"
 SSSOM = "pathokg.sssom.tsv"
 VOID_FILE = "void.ttl"
 INFERRED = "pathokg-inferred.ttl"
-LICENSE_IRI = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
 def _bnode_labels(graph: Graph) -> dict[BNode, BNode]:
@@ -104,7 +103,7 @@ def jsonld(graph: Graph) -> str:
 
 def sssom(assembly: Assembly) -> str:
     """The cross-references as an SSSOM TSV with its YAML metadata block."""
-    curie_map = {"pk": str(PREFIXES["pk"]), "skos": str(SKOS), "semapv": "https://w3id.org/semapv/vocab/"}
+    curie_map = {"pk": str(PREFIXES["pk"]), "skos": str(SKOS), "semapv": str(SEMAPV)}
     from .vocab import XREF_BASES
 
     used = sorted({row.curie.split(":")[0].upper() for _, row in assembly.xref_rows})

@@ -34,6 +34,7 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+LICENSE_IRI = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 #: Prefixes bound in every serialisation and prepended to every query.
 PREFIXES: dict[str, str] = {

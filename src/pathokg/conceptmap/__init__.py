@@ -4,6 +4,7 @@
 >>> page = cm.make_map(view="ckd")                     # doctest: +SKIP
 >>> cm.write_map("ckd.html", view="ckd")               # doctest: +SKIP
 >>> cm.show(focus="CKD", depth=1)                      # in a notebook: the map, embedded
+<IPython.core.display.HTML object>
 
 :func:`make_map` builds the model from the graph (:mod:`.model`), picks the concepts and edges
 (a view, a query, a neighbourhood), lays them out (:mod:`.layout`) and renders the page
