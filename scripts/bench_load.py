@@ -9,9 +9,11 @@ SPARQL queries in a loop for a fixed time.
 from __future__ import annotations
 
 import http.client
+import json
 import threading
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
 
@@ -24,6 +26,8 @@ class LoadResult:
     seconds: float
     p50_ms: float
     p95_ms: float
+    #: failed requests by cause: ``"HTTP <status>: <message>"`` or the client-side exception
+    failures: Counter[str] = field(default_factory=Counter)
 
     @property
     def rps(self) -> float:
@@ -35,6 +39,19 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     if not sorted_values:
         return float("nan")
     return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * q))] * 1000
+
+
+def failure_reason(status: int, body: bytes) -> str:
+    """A short cause for a failed response: status and the server's message (JSON ``detail``
+    or ``message`` if there is one, else the start of the body)."""
+    text = body.decode("utf-8", "replace").strip()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        text = str(data.get("detail") or data.get("message") or data.get("error") or text)
+    return f"HTTP {status}: {' '.join(text.split())[:120]}"
 
 
 #: one request: a path (with its query string) and a form body to POST, or None to GET
@@ -53,7 +70,7 @@ def load_test(base_url: str, requests: list[Request], seconds: float, clients: i
     headers = {"Content-Type": "application/x-www-form-urlencoded",
                "Accept": "application/sparql-results+json"}
     latencies: list[float] = []
-    errors = [0]
+    failures: Counter[str] = Counter()
     lock = threading.Lock()
     start = threading.Barrier(clients + 1)
     stop_at = [0.0]
@@ -61,7 +78,7 @@ def load_test(base_url: str, requests: list[Request], seconds: float, clients: i
     def client(k: int) -> None:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
         mine: list[float] = []
-        bad = 0
+        bad: Counter[str] = Counter()
         i = k
         start.wait()
         while time.monotonic() < stop_at[0]:
@@ -70,21 +87,20 @@ def load_test(base_url: str, requests: list[Request], seconds: float, clients: i
                 path, body = requests[i % len(requests)]
                 conn.request("GET" if body is None else "POST", path, body=body, headers=headers)
                 response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
+                data = response.read()
+                if response.status == 200:
+                    mine.append(time.perf_counter() - t)
+                else:
+                    bad[failure_reason(response.status, data)] += 1
+            except (OSError, http.client.HTTPException) as exc:
                 conn.close()
                 conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-                ok = False
-            if ok:
-                mine.append(time.perf_counter() - t)
-            else:
-                bad += 1
+                bad[f"client: {type(exc).__name__}: {exc}"[:120]] += 1
             i += 1
         conn.close()
         with lock:
             latencies.extend(mine)
-            errors[0] += bad
+            failures.update(bad)
 
     threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
     for t in threads:
@@ -96,5 +112,5 @@ def load_test(base_url: str, requests: list[Request], seconds: float, clients: i
         t.join(seconds + timeout + 5)
     elapsed = time.monotonic() - t0
     latencies.sort()
-    return LoadResult(len(latencies), errors[0], elapsed, _percentile(latencies, 0.5),
-                      _percentile(latencies, 0.95))
+    return LoadResult(len(latencies), sum(failures.values()), elapsed,
+                      _percentile(latencies, 0.5), _percentile(latencies, 0.95), failures)

@@ -196,6 +196,13 @@ def throughput_table(store: ox.Store, nquads: Path, named: dict[str, str],
         other = (f"{b.rps:,.1f} | {b.p95_ms:,.0f} | {b.errors}" if b else "- | - | -")
         ratio = f"{a.rps / b.rps:,.0f}x" if b and b.rps else "-"
         print(f"| {kind} | {a.rps:,.0f} | {a.p95_ms:,.1f} | {a.errors} | {other} | {ratio} |")
+    failed = [(server, kind, r) for server, results in (("pathokg", ours), ("rdflib-endpoint", theirs))
+              for kind, r in results.items() if r.failures]
+    if failed:
+        print("\nFailed requests by cause:\n")
+        for server, kind, r in failed:
+            for reason, count in r.failures.most_common():
+                print(f"- {server}, {kind}: {count} x {reason}")
     sys.stdout.flush()
 
 

@@ -196,3 +196,16 @@ def test_named_query_parameters_bind_as_terms_only(server: str) -> None:
     for text in ("calc", "kidney", "CKD"):  # the same template with other values: checked once
         rows = httpx.get(server + "/api/queries/concept-lookup", params={"text": text}).json()
         assert rows["results"]["bindings"], text
+
+
+def test_answers_larger_than_the_pipe_buffer_arrive_whole(server: str) -> None:
+    """An answer over 64 KiB (the worker pipe's buffer) is read whole, several times over and
+    from several clients: the worker is not taken for dead half-way through the read."""
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    with httpx.Client(timeout=30) as client:
+        for _ in range(4):
+            response = client.post(server + "/sparql", data={"query": query},
+                                    headers={"Accept": "application/sparql-results+json"})
+            assert response.status_code == 200, response.text
+            assert len(response.content) > 256 * 1024
+            assert json.loads(response.content)["results"]["bindings"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing as mp
+import os
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -184,6 +185,9 @@ class WorkerPool:
             return False
         finally:
             loop.remove_reader(fd)
+            # add_reader made the pipe non-blocking: an answer larger than the pipe's buffer
+            # (64 KiB) would then fail half-read (BlockingIOError) and look like a dead worker
+            os.set_blocking(fd, True)
 
     async def _drain(self, worker: _Worker, deadline: float) -> None:
         """Take back a worker whose caller went away: wait for its answer, then reuse it."""
@@ -215,9 +219,12 @@ class WorkerPool:
                 raise QueryLimitError(f"the query ran longer than the time limit of "
                                       f"{self.timeout:g} s and was stopped", 503)
             message = worker.conn.recv()
-        except (EOFError, OSError):
+        except (EOFError, OSError) as exc:
             self._replace(worker)
-            raise QueryError("the query worker failed; the query was not answered") from None
+            failed = QueryError(f"the query worker failed ({type(exc).__name__}); the query was "
+                                "not answered")
+            failed.http_status = 500  # type: ignore[attr-defined]
+            raise failed from None
         except asyncio.CancelledError:  # the client went away: the answer still has to be read
             task = loop.create_task(self._drain(worker, deadline))
             self._draining.add(task)
