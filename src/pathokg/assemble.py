@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from .errors import SourceError, SourceProblem
 from .paths import ONTOLOGY_FILE, SOURCES_DIR, XREFS_FILE
 from .sources import Article, Concept, Relation, read_sources
+from .store import as_store
 from .vocab import (
     BASE,
     EVIDENCE,
@@ -47,6 +50,12 @@ class Assembly:
     graph: Graph
     articles: list[Article]
     xref_rows: list[tuple[Concept, XrefRow]]
+
+    @cached_property
+    def store(self) -> ox.Store:
+        """The graph in a pyoxigraph store, made once and shared by the QC checks and the
+        release writers that query it (none of them writes to it)."""
+        return as_store(self.graph)
 
 
 def new_graph() -> Graph:

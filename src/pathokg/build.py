@@ -21,7 +21,6 @@ from .errors import ReasonerUnavailable, ValidationError, Violation
 from .paths import default_out_dir
 from .reasoner import classify, reasoner_violations
 from .release import TURTLE, replace_atomically, write_release
-from .store import to_oxigraph
 from .validate import check_qc, check_shacl
 
 
@@ -65,7 +64,7 @@ def validate_assembly(assembly: Assembly, *, reasoner: bool = True,
     violations = check_shacl(assembly.graph)
     timings["shacl"] = time.perf_counter() - t
     t = time.perf_counter()
-    violations += check_qc(to_oxigraph(assembly.graph))
+    violations += check_qc(assembly.store)
     timings["qc"] = time.perf_counter() - t
     if reasoner:
         t = time.perf_counter()

@@ -6,6 +6,11 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 
+def as_store(source: Graph | ox.Store) -> ox.Store:
+    """A pyoxigraph store over ``source``: a store as it is, an rdflib graph copied into memory."""
+    return source if isinstance(source, ox.Store) else to_oxigraph(source)
+
+
 def to_oxigraph(graph: Graph, store: ox.Store | None = None, *, named_graph: str | None = None) -> ox.Store:
     """Load an rdflib graph into a (new, in-memory) pyoxigraph store, optionally into a named graph."""
     store = store if store is not None else ox.Store()

@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, XSD
 from .errors import SourceError, SourceProblem, Violation
 from .paths import QC_DIR, SHAPES_FILE
 from .queryfiles import read_query_dir
-from .store import to_oxigraph
+from .store import as_store
 from .vocab import BASE, PKO, SH
 
 
@@ -57,7 +57,7 @@ def check_shacl(graph: Graph, shapes: Graph | None = None) -> list[Violation]:
 
 def check_qc(graph: Graph | ox.Store, qc_dir: Path = QC_DIR) -> list[Violation]:
     """Run every ``*-violation.rq`` check; each returned row is a violation."""
-    store = graph if isinstance(graph, ox.Store) else to_oxigraph(graph)
+    store = as_store(graph)
     violations = []
     for query in read_query_dir(qc_dir):
         if not query.name.endswith("-violation"):

@@ -26,7 +26,7 @@ from rdflib import Graph
 from ..errors import ConceptNotFound, PathoKGError
 from ..paths import QUERIES_DIR
 from ..queryfiles import read_query_file, with_base
-from ..store import to_oxigraph
+from ..store import as_store
 from ..vocab import PK, PREFIXES
 
 MAP_QUERIES = QUERIES_DIR / "map"
@@ -278,10 +278,6 @@ def _local(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def _as_store(graph: Graph | ox.Store) -> ox.Store:
-    return graph if isinstance(graph, ox.Store) else to_oxigraph(graph)
-
-
 def model_from_graph(graph: Graph | ox.Store, *,
                      inferred: Iterable[Triple] | None = None) -> MapModel:
     """Read the concept map's model from a pathokg graph (the release, with its ontology).
@@ -292,7 +288,7 @@ def model_from_graph(graph: Graph | ox.Store, *,
         that are not merely the inverse reading of an edge already drawn, become inferred edges.
     """
     with paused_gc():
-        return _read_model(_as_store(graph), inferred)
+        return _read_model(as_store(graph), inferred)
 
 
 def _read_model(store: ox.Store, inferred: Iterable[Triple] | None) -> MapModel:

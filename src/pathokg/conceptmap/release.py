@@ -13,4 +13,4 @@ def write_concept_map(assembly: Assembly, folder: Path) -> None:
     """Write the overview map of the assembled graph into the release folder."""
     from . import make_map
 
-    (folder / MAP_FILE).write_text(make_map(assembly.graph).html, encoding="utf-8")
+    (folder / MAP_FILE).write_text(make_map(assembly.store).html, encoding="utf-8")

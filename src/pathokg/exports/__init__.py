@@ -71,7 +71,7 @@ def export(source: Graph | ox.Store, fmt: str, out: Path | str | None = None, *,
 
 def write_release_exports(assembly: Assembly, folder: Path) -> None:
     """Release writer: the asserted concept graph in every export format."""
-    graph = project(assembly.graph)
+    graph = project(assembly.store)
     for fmt, name in FORMATS.items():
         write_graph(graph, fmt, folder / name)
 

@@ -29,7 +29,7 @@ from rdflib import Graph
 
 from ..paths import QUERIES_DIR
 from ..queryfiles import QueryFile, read_query_file
-from ..store import to_oxigraph
+from ..store import as_store
 from ..vocab import curie_for
 
 EXPORT_QUERIES = QUERIES_DIR / "export"
@@ -71,10 +71,6 @@ class EdgeKey:
     relation: str
     target: str
 
-
-def as_store(source: Graph | ox.Store) -> ox.Store:
-    """A pyoxigraph store over ``source`` (an rdflib Graph is copied into memory)."""
-    return source if isinstance(source, ox.Store) else to_oxigraph(source)
 
 
 def _inferred_edges(source: Graph | ox.Store) -> set[EdgeKey]:
