@@ -41,6 +41,14 @@ class QueryFile:
     description: str = ""
     tags: tuple[str, ...] = ()
     params: tuple[Param, ...] = field(default_factory=tuple)
+    #: every ``#+ key: value`` header line, keys lower-cased, in file order (for keys a feature
+    #: of its own reads, such as a map view's ``layout``)
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header(self, key: str) -> str | None:
+        """The last value of a header key, or ``None``."""
+        values = [v for k, v in self.headers if k == key]
+        return values[-1] if values else None
 
     def text_with_base(self) -> str:
         """The query text with ``BASE <pathokg base>`` in front."""
@@ -67,11 +75,11 @@ def read_query_file(path: Path) -> QueryFile:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QueryError(f"{path}: cannot be read: {exc}") from None
+    headers = [(m.group(1).lower(), m.group(2).strip())
+               for m in map(_HEADER.match, (line.strip() for line in text.splitlines())) if m]
     meta: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        m = _HEADER.match(line.strip())
-        if m:
-            meta.setdefault(m.group(1).lower(), []).append(m.group(2).strip())
+    for key, value in headers:
+        meta.setdefault(key, []).append(value)
     if not meta.get("summary"):
         raise QueryError(f"{path}: missing '#+ summary:' header line")
     params = []
@@ -84,6 +92,7 @@ def read_query_file(path: Path) -> QueryFile:
     return QueryFile(
         name=path.stem, path=path, text=text, summary=" ".join(meta["summary"]),
         description=" ".join(meta.get("description", [])), tags=tags, params=tuple(params),
+        headers=tuple(headers),
     )
 
 
@@ -113,7 +122,7 @@ def param_term(value: str) -> str:
     """
     from rdflib import Literal
 
-    from .vocab import PREFIXES, XREF_BASES
+    from .vocab import PREFIXES, XREF_BASES, xref_iri
 
     iri: str | None = None
     if value.startswith("<") and value.endswith(">"):
@@ -123,7 +132,7 @@ def param_term(value: str) -> str:
         if m and m.group(1) in PREFIXES:
             iri = PREFIXES[m.group(1)] + m.group(2)
         elif m and m.group(1).upper() in XREF_BASES:
-            iri = XREF_BASES[m.group(1).upper()] + m.group(2)
+            iri = str(xref_iri(value))
     if iri is not None:
         if _IRI_FORBIDDEN.search(iri) or ":" not in iri:
             raise QueryError(f"{value!r} is not a valid IRI for a query parameter")

@@ -8,7 +8,6 @@ families of its sectors (``#+ sectors:``) or, for a pathway, the relation that o
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..errors import PathoKGError
@@ -16,7 +15,6 @@ from ..queryfiles import QueryFile, read_query_file
 from ..vocab import BASE, PKO
 from .model import MAP_QUERIES
 
-_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
 OVERVIEW = "overview"
 
 
@@ -46,12 +44,8 @@ def view_names() -> list[str]:
 
 def layout_hints(query: QueryFile) -> dict[str, str]:
     """The ``#+ layout/centre/sectors/backbone`` header lines of a query file."""
-    hints: dict[str, str] = {}
-    for line in query.text.splitlines():
-        m = _HEADER.match(line.strip())
-        if m and m.group(1).lower() in {"layout", "centre", "sectors", "backbone"}:
-            hints[m.group(1).lower()] = m.group(2).strip()
-    return hints
+    return {key: value for key in ("layout", "centre", "sectors", "backbone")
+            if (value := query.header(key)) is not None}
 
 
 def view_of_query(query: QueryFile) -> View:
