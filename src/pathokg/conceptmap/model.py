@@ -17,8 +17,7 @@ import gc
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -378,13 +377,3 @@ def _inferred_edges(model: MapModel, triples: Iterable[Triple]) -> list[Edge]:
         drawn.add((s, p, o))
         out.append(Edge(s, p, o, inferred=True))
     return out
-
-
-def with_edges(model: MapModel, edges: list[Edge]) -> MapModel:
-    """A copy of the model with other edges."""
-    return replace(model, edges=list(edges))
-
-
-def query_path(name: str) -> Path:
-    """The file of a map query."""
-    return MAP_QUERIES / f"{name}.rq"
