@@ -15,20 +15,24 @@
 # # pathokg for integrators: exports, publishing to a triplestore, network analytics
 
 # %%
+import socket
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
+import httpx
 import networkx as nx
 import pandas as pd
 
 import pathokg
-from pathokg import analytics
-from pathokg.exports import FORMATS, export, project
-from pathokg.localstores import OxigraphServer
-from pathokg.publish import publish
+from pathokg.exports import FORMATS, analytics, export, project
+from pathokg.querying.release import release_store
+from pathokg.release.publish import publish
 
 work = Path(tempfile.mkdtemp(prefix="pathokg-notebook-"))
-release = pathokg.load()
+release = release_store()  # the release: asserted triples, and its entailments in a named graph
 
 # %% [markdown]
 # ## Exports for Gephi, Cytoscape, Neo4j and any GraphML tool
@@ -51,18 +55,36 @@ print((written["neo4j"] / "relationships.csv").read_text().splitlines()[0])
 
 # %% [markdown]
 # ## Publishing into a triplestore
-# Start a private Oxigraph server, publish (Graph Store Protocol PUT, then a count check), run a
-# named query there and compare with the embedded engine, then stop the server.
+# Start a private Oxigraph server (`pip install oxigraph` gives the `oxigraph` program), publish
+# (Graph Store Protocol PUT, then a count check), run a named query there and compare with the
+# embedded engine, then stop the server.
 
 # %%
-with OxigraphServer() as server:
-    report = publish(server.store_url)
+with socket.socket() as s:
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+oxigraph = Path(sys.executable).with_name("oxigraph")
+server = subprocess.Popen([str(oxigraph), "serve", "--location", str(work / "oxigraph"),
+                           "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+base = f"http://127.0.0.1:{port}"
+for _ in range(100):
+    try:
+        httpx.get(f"{base}/query?query=ASK%7B%7D", timeout=1)
+        break
+    except httpx.HTTPError:
+        time.sleep(0.1)
+try:
+    report = publish(f"{base}/store")
     for g in report.graphs:
         print(f"<{g.graph}>: {g.triples} triples verified")
     remote = pathokg.query("risk-factors", endpoint=report.endpoint)
     local = pathokg.query("risk-factors")
     print("same answer as the embedded engine:",
           sorted(map(str, remote.rows)) == sorted(map(str, local.rows)))
+finally:
+    server.terminate()
+    server.wait(10)
 
 # %% [markdown]
 # ## Network analytics with networkx

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pathokg.build import build
+from pathokg.release.build import build
 
 
 def main() -> None:

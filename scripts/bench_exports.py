@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,12 +22,14 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
-from pathokg.assemble import load_ontology, ontology_terms
+from pathokg.curation.assemble import load_ontology, ontology_terms
 from pathokg.errors import RemoteError
 from pathokg.exports import FORMATS, project, write_graph
-from pathokg.localstores import VIRTUOSO_PASSWORD, VIRTUOSO_USER, OxigraphServer, VirtuosoServer
-from pathokg.publish import publish_payloads, release_payloads
+from pathokg.release.publish import publish_payloads, release_payloads
 from pathokg.vocab import EVIDENCE, OA, PK, PKO, SOURCE, XREF_BASES
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test helpers live in tests/
+from tests.helpers.triplestores import VIRTUOSO_PASSWORD, VIRTUOSO_USER, OxigraphServer, VirtuosoServer
 
 TRIPLES_PER_RELATION = 20
 TRIPLES_PER_CONCEPT = 8

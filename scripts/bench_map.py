@@ -21,12 +21,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from pathokg.assemble import load_ontology, ontology_terms
-from pathokg.conceptmap import lay_out, write_atomically
+from pathokg.conceptmap import lay_out
 from pathokg.conceptmap.model import model_from_graph
 from pathokg.conceptmap.render import PageOptions, render_html
 from pathokg.conceptmap.views import get_view
-from pathokg.store import to_oxigraph
+from pathokg.curation.assemble import load_ontology, ontology_terms
+from pathokg.rdf.atomic import write_file
+from pathokg.rdf.store import to_oxigraph
 from pathokg.vocab import PK, PKO
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -70,7 +71,7 @@ def generate(store: ox.Store, path: Path) -> dict[str, float]:
     positions = lay_out(model, get_view("overview"))
     t2 = time.perf_counter()
     page = render_html(model, positions, PageOptions(title="benchmark"))
-    write_atomically(path, page)
+    write_file(path, page)
     t3 = time.perf_counter()
     return {"model": t1 - t0, "layout": t2 - t1, "render": t3 - t2, "total": t3 - t0,
             "nodes": len(model.concepts), "edges": len(model.edges)}
@@ -78,7 +79,7 @@ def generate(store: ox.Store, path: Path) -> dict[str, float]:
 
 def browse(driver: object, path: Path) -> dict[str, float]:
     """Open the page from file://; time to first full draw, and a search-and-select round trip."""
-    from pathokg.conceptmap.browser import wait_ready
+    from tests.helpers.browser import wait_ready
 
     driver.get("about:blank")  # type: ignore[attr-defined]
     driver.get(path.as_uri())  # type: ignore[attr-defined]
@@ -106,7 +107,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         from contextlib import nullcontext
 
-        from pathokg.conceptmap.browser import chromium
+        from tests.helpers.browser import chromium
 
         with (nullcontext() if args.no_browser else chromium(1600, 1000)) as driver:
             for n in sizes:

@@ -35,14 +35,18 @@ from bench_data import synthetic_graph
 from bench_load import LoadResult, Request, load_test, sparql_posts
 from bench_rdflib import RdflibEndpoint, rdflib_medians
 
-from pathokg.build import build
-from pathokg.engine import Engine, dataset_store, list_queries
-from pathokg.localstores import free_port
-from pathokg.queryfiles import bind_params
+from pathokg.querying.engine import Engine
+from pathokg.querying.files import list_queries
+from pathokg.querying.params import bind_params
+from pathokg.rdf.store import dataset_store
+from pathokg.release.build import build
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test helpers live in tests/
+from tests.helpers.triplestores import free_port
 
 TARGET_MS = 50.0
 SERVER = ("import sys, uvicorn; from pathlib import Path; "
-          "from pathokg.server import create_app, ServerSettings; "
+          "from pathokg.web.app import create_app, ServerSettings; "
           "uvicorn.run(create_app(ServerSettings(dataset=Path(sys.argv[1]), workers=2, timeout=60)),"
           " host='127.0.0.1', port=int(sys.argv[2]), log_level='warning', access_log=False)")
 

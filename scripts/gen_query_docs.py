@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pathokg.engine import list_queries
+from pathokg.querying.files import list_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "queries" / "README.md"

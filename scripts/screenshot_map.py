@@ -11,13 +11,16 @@ sentence and the article's own words behind it.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pathokg
 from pathokg.conceptmap import write_map
-from pathokg.conceptmap.browser import chromium, wait_ready
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test helpers live in tests/
+from tests.helpers.browser import chromium, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 SELECT = """var m = window.pathokgMap, hit = m.search(arguments[0])[0], d = m.data;

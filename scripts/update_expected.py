@@ -12,9 +12,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pathokg.build import build
-from pathokg.engine import Engine, list_queries
-from pathokg.queryfiles import bind_params
+from pathokg.querying.engine import Engine
+from pathokg.querying.files import list_queries
+from pathokg.querying.params import bind_params
+from pathokg.release.build import build
 
 EXPECTED = Path(__file__).resolve().parent.parent / "tests" / "expected"
 

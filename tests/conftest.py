@@ -1,32 +1,32 @@
-"""Session fixtures: one release of the real article built once, and the small fixture article."""
+"""Session fixtures over the one release (``release_dir``, in the root conftest.py) and the small
+fixture article."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from pathokg.assemble import source_files
-from pathokg.build import build
-from pathokg.release import TURTLE
+from pathokg.curation.assemble import source_files
+from pathokg.paths import TURTLE
+from pathokg.querying.release import release_store
+from pathokg.release.build import build
 
-from .support import MINI_SOURCE
-
-
-@pytest.fixture(scope="session")
-def release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A release of the project's own sources, built once per session without the reasoner
-    (tests/test_reasoner.py runs HermiT itself)."""
-    out = tmp_path_factory.mktemp("release") / "dist"
-    build(out, reasoner=False)
-    return out
+from .helpers import MINI_SOURCE
 
 
 @pytest.fixture(scope="session")
 def release_graph(release_dir: Path) -> Graph:
     """The release Turtle parsed with rdflib."""
     return Graph().parse(release_dir / TURTLE, format="turtle")
+
+
+@pytest.fixture(scope="session")
+def release_dataset(release_dir: Path) -> ox.Store:
+    """The release as the engine reads it: asserted default graph, entailments in the inferred graph."""
+    return release_store(release_dir)
 
 
 @pytest.fixture(scope="session")

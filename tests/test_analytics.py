@@ -10,9 +10,8 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from pathokg import analytics
 from pathokg.cli import main
-from pathokg.exports import project
+from pathokg.exports import analytics, project
 from pathokg.vocab import concept
 
 
@@ -83,4 +82,4 @@ def test_analyze_cli(release_dir: Path) -> None:
     result = runner.invoke(main, ["analyze", "--release", str(release_dir), "--path", "nothing-like-it",
                                   "joint replacement"])
     assert result.exit_code == 2
-    assert "no concept is called 'nothing-like-it'" in result.output
+    assert "unknown concept 'nothing-like-it'" in result.output

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from .server_support import running_server
+from .helpers.server import running_server
 
 
 def cli(*args: str, release: Path) -> subprocess.CompletedProcess[str]:

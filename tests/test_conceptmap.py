@@ -8,6 +8,7 @@ import re
 import warnings
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
@@ -16,7 +17,7 @@ from rdflib.namespace import RDF, SKOS
 from pathokg.cli import main
 from pathokg.conceptmap import ConceptNotFound, make_map, write_map
 from pathokg.conceptmap.model import model_from_graph
-from pathokg.conceptmap.release import MAP_FILE
+from pathokg.paths import MAP_FILE
 from pathokg.vocab import PK, PKO
 
 CKD = str(PK["chronic-kidney-disease"])
@@ -95,8 +96,8 @@ def test_data_is_escaped_inside_the_script_element() -> None:
     assert _page_data(page)["nodes"][0]["label"] == "</script><img src=x onerror=alert(1)>&"
 
 
-def test_inferred_edges_are_marked_and_dashed(release_graph: Graph) -> None:
-    result = make_map(release_graph, inferred=True)
+def test_inferred_edges_are_marked_and_dashed(release_dataset: ox.Store) -> None:
+    result = make_map(release_dataset, inferred=True)
     inferred = [e for e in result.model.edges if e.inferred]
     assert inferred and all(not e.evidence for e in inferred)
     data = _page_data(result.html)
@@ -196,7 +197,7 @@ def test_routes_serve_the_map(release_dir: Path) -> None:
         from fastapi import FastAPI
         from fastapi.testclient import TestClient
 
-    from pathokg.conceptmap_routes import router
+    from pathokg.web.maps import router
 
     app = FastAPI()
     app.state.pathokg_release = str(release_dir)

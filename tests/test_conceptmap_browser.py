@@ -16,11 +16,13 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from pathokg.conceptmap import write_map
-from pathokg.engine import Engine, get_query
-from pathokg.queryfiles import bind_params
+from pathokg.querying.engine import Engine
+from pathokg.querying.files import get_query
+from pathokg.querying.params import bind_params
+from pathokg.rdf.store import as_store
 from pathokg.vocab import PK, PKO
 
-from .support import require_executable
+from .helpers import require_executable
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +34,7 @@ def driver() -> Iterator[Any]:
     require_executable("chromium", "apt-get install -y chromium chromium-driver")
     require_executable("chromedriver", "apt-get install -y chromium-driver")
     pytest.importorskip("selenium")
-    from pathokg.conceptmap.browser import chromium
+    from .helpers.browser import chromium
 
     with chromium(1600, 1000) as d:
         yield d
@@ -49,7 +51,7 @@ def pages(release_graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> dic
 
 
 def _open(driver: Any, page: Path) -> None:
-    from pathokg.conceptmap.browser import wait_ready
+    from .helpers.browser import wait_ready
 
     driver.get_log("performance")  # drop what earlier pages logged
     driver.get(page.as_uri())
@@ -184,7 +186,7 @@ def test_clicking_an_edge_shows_its_evidence_and_png_export_works(driver: Any,
 
 def test_named_query_map_draws_exactly_the_query_result(driver: Any, release_graph: Graph,
                                                         pages: dict[str, Path]) -> None:
-    engine = Engine.from_graph(release_graph, inference=False)
+    engine = Engine(as_store(release_graph))
     text = bind_params(get_query("neighbourhood"), {"concept": "pk:tissue-injury"})
     triples = engine.execute(text, inferred=False).triples
     concepts = _concepts(release_graph)

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from click import Group
 
 from pathokg.cli import main
-from pathokg.release import TURTLE
+from pathokg.paths import TURTLE
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
@@ -61,8 +62,8 @@ def test_projection_keeps_every_attribute(concept_graph: nx.MultiDiGraph, releas
             assert text[ev["start"]:ev["end"]] == ev["quote"]
 
 
-def test_inferred_edges_are_marked(release_graph: Graph, concept_graph: nx.MultiDiGraph) -> None:
-    full = project(release_graph, inferred=True)
+def test_inferred_edges_are_marked(release_dataset: ox.Store, concept_graph: nx.MultiDiGraph) -> None:
+    full = project(release_dataset, inferred=True)
     inferred = [(u, v, k) for u, v, k, d in full.edges(keys=True, data=True) if d["inferred"]]
     assert inferred, "the ontology's inverse relations should entail edges"
     for u, v, k in inferred:
@@ -161,7 +162,7 @@ def test_load_cypher_reads_every_column(release_dir: Path) -> None:
 def test_exports_are_identical_across_processes(release_dir: Path, tmp_path: Path) -> None:
     """A fresh process with another hash seed writes the same bytes as the release writer."""
     script = (
-        "import sys; from pathlib import Path; from pathokg.build import load;"
+        "import sys; from pathlib import Path; from pathokg.querying.release import load;"
         "from pathokg.exports import FORMATS, export;"
         "g = load(sys.argv[1]);"
         "[export(g, f, Path(sys.argv[2]) / n) for f, n in FORMATS.items()]"

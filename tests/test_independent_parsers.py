@@ -13,11 +13,11 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from pathokg.reasoner import java_available
-from pathokg.release import JSONLD, NTRIPLES, OWL_XML, TURTLE, VOID_FILE
+from pathokg.checks.reasoner import java_available
+from pathokg.paths import JSONLD, NTRIPLES, OWL_XML, TURTLE, VOID_FILE
 from pathokg.vocab import DATASET_IRI, concept
 
-from .support import require, require_executable
+from .helpers import require, require_executable
 
 RAPPER_SYNTAX = {TURTLE: "turtle", OWL_XML: "rdfxml", NTRIPLES: "ntriples", VOID_FILE: "turtle"}
 OX_FORMAT = {TURTLE: ox.RdfFormat.TURTLE, OWL_XML: ox.RdfFormat.RDF_XML,

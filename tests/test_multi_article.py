@@ -9,13 +9,13 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, OWL, SKOS
 
-from pathokg.assemble import source_files
-from pathokg.build import build
+from pathokg.curation.assemble import source_files
 from pathokg.errors import SourceError
-from pathokg.release import TURTLE
+from pathokg.paths import TURTLE
+from pathokg.release.build import build
 from pathokg.vocab import OA, PKO, SOURCE, concept
 
-from .support import MINI_SOURCE
+from .helpers import MINI_SOURCE
 
 
 @pytest.fixture(scope="module")

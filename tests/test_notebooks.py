@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import require
+from .helpers import require
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]-*.py"))
 
@@ -19,7 +19,7 @@ def test_notebook_runs_top_to_bottom(path: Path, release_dir: Path, tmp_path: Pa
     jupytext = pytest.importorskip("jupytext")
     nbclient = pytest.importorskip("nbclient")
     if path.stem.startswith("03-"):
-        from pathokg.localstores import oxigraph_executable
+        from .helpers.triplestores import oxigraph_executable
 
         require(oxigraph_executable() is not None, "the oxigraph server binary is missing")
     monkeypatch.setenv("PATHOKG_DIST", str(release_dir))  # the kernel inherits it

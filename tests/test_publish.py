@@ -16,7 +16,12 @@ from click.testing import CliRunner
 import pathokg
 from pathokg.cli import main
 from pathokg.errors import RemoteError
-from pathokg.localstores import (
+from pathokg.paths import NTRIPLES
+from pathokg.release.publish import PublishReport, default_query_endpoint, publish, verify
+from pathokg.vocab import DATASET_IRI
+
+from .helpers import require
+from .helpers.triplestores import (
     VIRTUOSO_PASSWORD,
     VIRTUOSO_USER,
     OxigraphServer,
@@ -24,11 +29,6 @@ from pathokg.localstores import (
     free_port,
     oxigraph_executable,
 )
-from pathokg.publish import PublishReport, default_query_endpoint, publish, verify
-from pathokg.release import NTRIPLES
-from pathokg.vocab import DATASET_IRI
-
-from .support import require
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 

@@ -15,13 +15,14 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 
 import pathokg
-from pathokg.engine import Engine, list_queries
-from pathokg.inference import inferred_triples
-from pathokg.queryfiles import bind_params
-from pathokg.release import TURTLE
+from pathokg.paths import TURTLE
+from pathokg.querying.engine import Engine
+from pathokg.querying.files import list_queries
+from pathokg.querying.inference import inferred_triples
+from pathokg.querying.params import bind_params
 from pathokg.vocab import INFERRED_GRAPH
 
-from .support import EXPECTED
+from .helpers import EXPECTED
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from update_expected import golden_text

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from .server_support import running_server
-from .support import require, require_executable
+from .helpers import require, require_executable
+from .helpers.server import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

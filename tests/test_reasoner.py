@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from pathokg.assemble import assemble
-from pathokg.build import validate_assembly
-from pathokg.reasoner import classify, java_available
+from pathokg.checks.reasoner import classify, java_available
+from pathokg.curation.assemble import assemble
+from pathokg.release.build import validate_assembly
 from pathokg.vocab import PKO, concept
 
-from .support import MINI_SOURCE, require
+from .helpers import MINI_SOURCE, require
 
 
 def test_release_is_consistent_with_hermit() -> None:

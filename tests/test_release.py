@@ -11,12 +11,13 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
 
-from pathokg.assemble import assemble
-from pathokg.build import build
-from pathokg.release import JSONLD, NTRIPLES, OWL_XML, SSSOM, TURTLE, VOID_FILE, canonical, ntriples
+from pathokg.curation.assemble import assemble
+from pathokg.paths import JSONLD, NTRIPLES, OWL_XML, SSSOM, TURTLE, VOID_FILE
+from pathokg.rdf.canonical import canonical, ntriples
+from pathokg.release.build import build
 from pathokg.vocab import DATASET_IRI, PKO
 
-from .support import require_executable
+from .helpers import require_executable
 
 RDF_FILES = {TURTLE: ("turtle", ox.RdfFormat.TURTLE), OWL_XML: ("xml", ox.RdfFormat.RDF_XML),
              JSONLD: ("json-ld", ox.RdfFormat.JSON_LD), NTRIPLES: ("nt", ox.RdfFormat.N_TRIPLES)}
@@ -102,7 +103,7 @@ def test_release_carries_the_article_text_unchanged(release_dir: Path) -> None:
 
 
 def test_inferred_triples_are_a_separate_file_disjoint_from_the_assertions(release_dir: Path, asserted: Graph) -> None:
-    from pathokg.release import INFERRED
+    from pathokg.paths import INFERRED
     from pathokg.vocab import concept
 
     inferred = Graph().parse(release_dir / INFERRED, format="turtle")

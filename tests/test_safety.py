@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 import pathokg
-from pathokg.safety import check_query
+from pathokg.querying.safety import check_query
 
-from .server_support import running_server
+from .helpers.server import running_server
 
 pytestmark = pytest.mark.server
 

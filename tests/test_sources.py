@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from pathokg.assemble import load_ontology, ontology_terms
-from pathokg.build import build
+from pathokg.curation.assemble import load_ontology, ontology_terms
+from pathokg.curation.sources import read_source
 from pathokg.errors import SourceError, ValidationError
-from pathokg.sources import read_source
+from pathokg.release.build import build
 
-from .support import MINI_SOURCE
+from .helpers import MINI_SOURCE
 
 GOOD_QUOTE = "Ultrasonography may be used to assess the kidneys."
 

@@ -6,13 +6,14 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, SKOS
 
-from pathokg.assemble import assemble
+from pathokg.checks.qc import check_qc
+from pathokg.checks.shacl import check_shacl
+from pathokg.curation.assemble import assemble
 from pathokg.paths import QC_DIR
-from pathokg.queryfiles import read_query_dir
-from pathokg.validate import check_qc, check_shacl
+from pathokg.querying.files import read_query_dir
 from pathokg.vocab import OA, PKO, concept
 
-from .support import MINI_SOURCE
+from .helpers import MINI_SOURCE
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,11 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from pathokg.paths import XREFS_FILE
-from pathokg.release import SSSOM
+from pathokg.curation.xrefs import read_table
+from pathokg.paths import SSSOM, XREFS_FILE
 from pathokg.vocab import curie_for
-from pathokg.xrefs import read_table
 
-from .support import require
+from .helpers import require
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "xrefs" / "verified-xrefs.tsv"
 MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch)

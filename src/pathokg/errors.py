@@ -1,8 +1,18 @@
 """The exception tree of pathokg, and the exit code each kind of error maps to at the CLI boundary.
 
+Every error pathokg raises on purpose is a :class:`PathoKGError`; its message is written for the
+user (what went wrong, and what to do). The CLI turns ``exit_code`` into the process exit status;
+the server turns ``http_status`` into the response status. Nothing outside this module defines an
+exception class.
+
 Exit codes: 0 success; 1 validation failed (the graph does not conform); 2 bad input (a source file,
-a query, an argument); 3 a needed external resource is missing or failed (Java, a server); 4 a
-remote store or endpoint refused or failed.
+a query, an argument); 3 a needed tool is missing (Java, a browser, a server program); 4 a remote
+store or endpoint refused or failed.
+
+>>> QueryNotFound("no named query 'x'").http_status
+404
+>>> issubclass(ConceptNotFound, PathoKGError), ConceptNotFound.exit_code
+(True, 2)
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ class PathoKGError(Exception):
     """Base of every error pathokg raises on purpose; its message is meant for the user."""
 
     exit_code = 2
+    http_status = 400
 
 
 @dataclass
@@ -70,12 +81,35 @@ class ConceptNotFound(PathoKGError):
     """A concept named by the user (id, label or synonym) is not in the graph, or names several."""
 
     exit_code = 2
+    http_status = 404
 
 
-class ReasonerUnavailable(PathoKGError):
-    """No Java runtime to run HermiT; the OWL step cannot run here."""
+class UnknownViewError(PathoKGError):
+    """A concept-map view name that has no query file."""
+
+    exit_code = 2
+
+
+class ExportError(PathoKGError):
+    """An export cannot be written faithfully (e.g. a value would be split by the Neo4j importer)."""
+
+    exit_code = 2
+
+
+class ReleaseError(PathoKGError):
+    """A release folder is missing, incomplete or unreadable."""
+
+    exit_code = 2
+
+
+class ToolMissing(PathoKGError):
+    """A program pathokg needs here is not installed or did not start (Java, a browser, a server)."""
 
     exit_code = 3
+
+
+class ReasonerUnavailable(ToolMissing):
+    """No Java runtime to run HermiT; the OWL step cannot run here."""
 
 
 class QueryError(PathoKGError):
@@ -84,10 +118,17 @@ class QueryError(PathoKGError):
     exit_code = 2
 
 
+class QueryNotFound(QueryError):
+    """No named query has this name."""
+
+    http_status = 404
+
+
 class RemoteError(PathoKGError):
     """A remote endpoint or store could not be reached, refused the request or answered wrongly."""
 
     exit_code = 4
+    http_status = 502
 
 
 class QueryRefused(QueryError):
@@ -111,3 +152,9 @@ class QueryLimitError(QueryError):
     def __init__(self, message: str, http_status: int = 413):
         super().__init__(message)
         self.http_status = http_status
+
+
+class QueryFailed(QueryError):
+    """The query engine or a worker failed while answering a valid query."""
+
+    http_status = 500

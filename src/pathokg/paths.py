@@ -1,7 +1,8 @@
-"""Where pathokg finds its data: the ontology, the curated sources and the queries.
+"""Where pathokg finds its data (the ontology, the curated sources, the queries, the page assets) and
+what a release folder holds.
 
-In a checkout (or an editable install) they are the top-level folders of the repository; in an
-installed wheel they are packaged under ``pathokg/_data``.
+In a checkout (or an editable install) the data folders are the top-level folders of the
+repository; in an installed wheel they are packaged under ``pathokg/_data``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,23 @@ SOURCES_DIR = GRAPH_DIR / "sources"
 XREFS_FILE = GRAPH_DIR / "mappings" / "verified-xrefs.tsv"
 QUERIES_DIR = data_root() / "queries"
 QC_DIR = QUERIES_DIR / "qc"
+INTERNAL_QUERIES = QUERIES_DIR / "internal"
+MAP_QUERIES = QUERIES_DIR / "map"
+EXPORT_QUERIES = QUERIES_DIR / "export"
+PUBLISH_QUERIES = QUERIES_DIR / "publish"
+#: vendored scripts and styles (vis-network, YASGUI, the map's own), inlined or served as they are
+STATIC_DIR = _PACKAGE / "static"
+
+# The files of a release folder.
+TURTLE = "pathokg.ttl"
+OWL_XML = "pathokg.owl"
+JSONLD = "pathokg.jsonld"
+NTRIPLES = "pathokg.nt"
+SSSOM = "pathokg.sssom.tsv"
+VOID_FILE = "void.ttl"
+INFERRED = "pathokg-inferred.ttl"
+MAP_FILE = "concept-map.html"
+SOURCES_FOLDER = "sources"
 
 
 def default_out_dir() -> Path:

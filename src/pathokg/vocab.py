@@ -11,8 +11,14 @@ it when they are loaded, so changing the base here changes it everywhere.
 
 from __future__ import annotations
 
+from functools import cache
+from typing import TYPE_CHECKING
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+if TYPE_CHECKING:
+    import curies
 
 BASE = "https://w3id.org/pathokg/"
 
@@ -32,7 +38,6 @@ SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
-SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 LICENSE_IRI = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
@@ -91,6 +96,43 @@ def concept(slug: str) -> URIRef:
     return PK[slug]
 
 
+@cache
+def converter() -> curies.Converter:
+    """The one CURIE converter: pathokg's prefixes and the external identifier prefixes.
+
+    ``curies`` is imported on first use: it pulls in pydantic, which a query from the shell does
+    not otherwise need.
+    """
+    import curies
+
+    prefix_map = {**XREF_BASES, **PREFIXES}
+    records = [curies.Record(prefix=p, uri_prefix=ns,
+                             prefix_synonyms=[p.lower()] if p in XREF_BASES else [])
+               for p, ns in prefix_map.items()]
+    return curies.Converter(records)
+
+
+def expand_curie(curie: str) -> str | None:
+    """The IRI of a CURIE whose prefix pathokg knows, or ``None``.
+
+    External prefixes may be written in any case; pathokg's own are lower case.
+
+    >>> expand_curie("pk:burn")
+    'https://w3id.org/pathokg/concept/burn'
+    >>> expand_curie("Mesh:D002114")
+    'http://id.nlm.nih.gov/mesh/D002114'
+    >>> expand_curie("nope:1") is None
+    True
+    """
+    prefix, sep, local = curie.partition(":")
+    if not sep:
+        return None
+    expanded = converter().expand(curie)
+    if expanded is None and prefix.upper() in XREF_BASES:
+        expanded = XREF_BASES[prefix.upper()] + local
+    return expanded
+
+
 def xref_iri(curie: str) -> URIRef:
     """Expand a CURIE of the verified table to its IRI.
 
@@ -99,23 +141,25 @@ def xref_iri(curie: str) -> URIRef:
     >>> str(xref_iri("MPATH:36"))
     'http://purl.obolibrary.org/obo/MPATH_36'
     """
-    prefix, _, local = curie.partition(":")
-    return URIRef(XREF_BASES[prefix.upper()] + local)
+    iri = expand_curie(curie)
+    if iri is None:
+        raise KeyError(curie.partition(":")[0])
+    return URIRef(iri)
 
 
 def curie_for(iri: str) -> str | None:
-    """Compress an external IRI to a CURIE, or return ``None`` if no known base matches."""
-    for prefix, base in sorted(XREF_BASES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(base):
-            return f"{prefix}:{iri[len(base):]}"
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return None
+    """Compress an IRI to a CURIE, or return ``None`` if no known base matches.
+
+    >>> curie_for("http://purl.obolibrary.org/obo/HP_0003761")
+    'HP:0003761'
+    """
+    return converter().compress(iri)
 
 
-def sparql_prologue() -> str:
-    """The BASE and PREFIX declarations that make every pathokg query file resolve against BASE."""
-    lines = [f"BASE <{BASE}>"]
-    lines += [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()]
-    return "\n".join(lines) + "\n"
+def shorten(iri: str) -> str:
+    """A CURIE for an IRI where a known prefix fits, else the IRI itself.
+
+    >>> shorten("https://w3id.org/pathokg/concept/burn"), shorten("http://example.org/x")
+    ('pk:burn', 'http://example.org/x')
+    """
+    return curie_for(iri) or iri

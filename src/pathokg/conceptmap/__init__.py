@@ -14,8 +14,6 @@
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,12 +21,16 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..errors import PathoKGError
+from ..errors import ConceptNotFound, PathoKGError, UnknownViewError
+from ..querying.engine import Engine
+from ..querying.release import release_store
+from ..rdf.atomic import write_file
+from ..rdf.store import as_store
 from .layout import Positions, force_layout, pathway_layout, radial_layout
-from .model import ConceptNotFound, MapModel, model_from_graph
+from .model import MapModel, model_from_graph
 from .render import PageOptions, render_html
-from .source import construct, engine_for, find_query, inferred_triples, named_construct
-from .views import OVERVIEW, UnknownViewError, View, get_view, view_names, view_of_query
+from .source import construct, find_query, inferred_triples, named_construct
+from .views import OVERVIEW, View, get_view, view_names, view_of_query
 
 __all__ = [
     "ConceptMap",
@@ -72,7 +74,8 @@ def make_map(graph: Graph | ox.Store | None = None, *, view: str = OVERVIEW,
              concept_pages: str | None = None) -> ConceptMap:
     """Build a concept map.
 
-    :param graph: the graph (default: the release, :func:`pathokg.load`).
+    :param graph: a release store (:func:`pathokg.querying.release.release_store`, the default) or
+        an rdflib graph (without entailments, so without ``inferred``).
     :param view: ``overview``, ``dc``, ``mechanism``, ``ckd`` (see :func:`view_names`).
     :param focus: a concept (label, synonym, id or IRI): draw its neighbourhood instead.
     :param depth: how many relations away from ``focus`` to go.
@@ -86,39 +89,11 @@ def make_map(graph: Graph | ox.Store | None = None, *, view: str = OVERVIEW,
     """
     if sum(x is not None for x in (query, sparql, focus)) > 1:
         raise PathoKGError("choose one of a query, a SPARQL text, or a focus concept")
-    if graph is None:
-        from ..build import load
-
-        graph = load()
-    engine = engine_for(graph, inferred=inferred)
-    full = model_from_graph(engine.store,
-                            inferred=inferred_triples(engine) if inferred else None)
-    chosen: View | None = get_view(view)
-    subtitle = chosen.summary
-    if focus is not None:
-        centre = full.find(focus)
-        model = full.neighbourhood(centre.iri, depth)
-        chosen = None
-        subtitle = (f"The neighbourhood of {centre.label}: every concept within {depth} "
-                    f"relation{'s' if depth != 1 else ''}.")
-    elif query is not None:
-        named = find_query(query)
-        model = full.from_triples(named_construct(engine, named, params, inferred=inferred))
-        chosen = view_of_query(named)
-        subtitle = named.summary
-    elif sparql is not None:
-        model = full.from_triples(construct(engine, sparql, inferred=inferred))
-        chosen = None
-        subtitle = "The result of a SPARQL query."
-    elif chosen.query is not None:
-        model = full.from_triples(construct(engine, chosen.query.text))
-    else:
-        model = full
-    if inferred and (query is None and sparql is None) and chosen is not None \
-            and chosen.query is not None:
-        drawn = {e.triple for e in model.edges}
-        model.edges += [e for e in full.edges if e.inferred and e.subject in model.concepts
-                        and e.object in model.concepts and e.triple not in drawn]
+    store = release_store() if graph is None else as_store(graph)
+    engine = Engine(store)
+    full = model_from_graph(store, inferred=inferred_triples(store) if inferred else None)
+    model, chosen, subtitle = _select(full, engine, get_view(view), focus=focus, depth=depth,
+                                      query=query, sparql=sparql, params=params, inferred=inferred)
     name = chosen.name if chosen is not None else ("query" if sparql or query else "neighbourhood")
     page = render_html(model, lay_out(model, chosen), PageOptions(
         title=title or DEFAULT_TITLE, subtitle=subtitle, view=name, links=links,
@@ -126,26 +101,37 @@ def make_map(graph: Graph | ox.Store | None = None, *, view: str = OVERVIEW,
     return ConceptMap(page, model, name)
 
 
-def write_atomically(path: Path | str, text: str) -> Path:
-    """Write a file through a temporary sibling and a rename: never a half-written file."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+def _select(full: MapModel, engine: Engine, chosen: View, *, focus: str | None, depth: int,
+            query: str | None, sparql: str | None, params: dict[str, str] | None,
+            inferred: bool) -> tuple[MapModel, View | None, str]:
+    """The part of the model a map draws (a view, a neighbourhood or a query's result), the view
+    that lays it out (``None``: a force layout) and the subtitle that says what it is."""
+    if focus is not None:
+        centre = full.find(focus)
+        subtitle = (f"The neighbourhood of {centre.label}: every concept within {depth} "
+                    f"relation{'s' if depth != 1 else ''}.")
+        return full.neighbourhood(centre.iri, depth), None, subtitle
+    if query is not None:
+        named = find_query(query)
+        model = full.from_triples(named_construct(engine, named, params, inferred=inferred))
+        return model, view_of_query(named), named.summary
+    if sparql is not None:
+        model = full.from_triples(construct(engine, sparql, inferred=inferred))
+        return model, None, "The result of a SPARQL query."
+    if chosen.query is None:
+        return full, chosen, chosen.summary
+    model = full.from_triples(construct(engine, chosen.query.text))
+    if inferred:
+        drawn = {e.triple for e in model.edges}
+        model.edges += [e for e in full.edges if e.inferred and e.subject in model.concepts
+                        and e.object in model.concepts and e.triple not in drawn]
+    return model, chosen, chosen.summary
 
 
 def write_map(path: Path | str, graph: Graph | ox.Store | None = None, **kwargs: Any) -> ConceptMap:
     """Build a map (see :func:`make_map`) and write it to ``path`` atomically."""
     result = make_map(graph, **kwargs)
-    write_atomically(path, result.html)
+    write_file(path, result.html)
     return result
 
 

@@ -16,6 +16,7 @@ from collections import defaultdict
 
 import networkx as nx
 
+from ..exports.analytics import undirected
 from .labels import Box, box_size, separate
 from .model import MapModel
 from .style import STYLES
@@ -27,14 +28,6 @@ SEED = 20231219
 SPRING_LIMIT = 400
 SPACING = 150.0
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
-
-
-def _undirected(model: MapModel) -> nx.Graph:
-    g = nx.Graph()
-    g.add_nodes_from(sorted(model.concepts))
-    g.add_edges_from(sorted({tuple(sorted((e.subject, e.object))) for e in model.edges
-                             if e.subject != e.object}))
-    return g
 
 
 def _rounded(pos: Positions) -> Positions:
@@ -67,8 +60,9 @@ def force_layout(model: MapModel) -> Positions:
         return {}
     if n > SPRING_LIMIT:
         return clustered_layout(model)
-    g = _undirected(model)
-    raw = nx.spring_layout(g, seed=SEED, iterations=300, k=1.6 / math.sqrt(n))
+    pairs = sorted({(min(e.subject, e.object), max(e.subject, e.object)) for e in model.edges})
+    g = undirected(sorted(model.concepts), pairs)
+    raw = nx.spring_layout(g, seed=SEED, iterations=300, k=1.6 / math.sqrt(n), weight=None)
     scale = SPACING * math.sqrt(n) * 0.75
     return untangle(model, {k: (float(v[0]) * scale * 1.3, float(v[1]) * scale * 0.8)
                             for k, v in raw.items()})

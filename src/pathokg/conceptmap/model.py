@@ -3,32 +3,30 @@
 Everything comes from the graph through the query files in ``queries/map/`` (run with pyoxigraph),
 so the map shows what the graph says and nothing else.
 
->>> import pathokg
+>>> from pathokg.querying.release import release_store
 >>> from pathokg.conceptmap.model import model_from_graph
->>> m = model_from_graph(pathokg.load())
+>>> m = model_from_graph(release_store())
 >>> m.find("CKD").label
 'chronic kidney disease'
 """
 
 from __future__ import annotations
 
-import difflib
 import gc
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..errors import ConceptNotFound, PathoKGError
-from ..paths import QUERIES_DIR
-from ..queryfiles import read_query_file, with_base
-from ..store import as_store
-from ..vocab import PK, PREFIXES
-
-MAP_QUERIES = QUERIES_DIR / "map"
+from ..paths import MAP_QUERIES
+from ..querying.concepts import ConceptIndex, ConceptName
+from ..querying.files import read_query_file
+from ..querying.rows import Row, iri_rows, select
+from ..rdf.store import as_store
+from ..vocab import shorten
 
 #: A relation triple as three IRI strings.
 Triple = tuple[str, str, str]
@@ -117,50 +115,17 @@ class MapModel:
     relation_types: dict[str, RelationType]
     edges: list[Edge] = field(default_factory=list)
 
-    def concept_of_slug(self, slug: str) -> Concept | None:
-        """The concept whose IRI ends in this pathokg id, if any."""
-        if not re.fullmatch(r"[A-Za-z0-9._-]+", slug):
-            return None
-        return self.concepts.get(str(PK[slug]))
+    @cached_property
+    def index(self) -> ConceptIndex:
+        """The names of the model's concepts (see :class:`~pathokg.querying.concepts.ConceptIndex`)."""
+        return ConceptIndex(ConceptName(c.iri, c.label, c.synonyms) for c in self.concepts.values())
 
     def find(self, name: str) -> Concept:
         """Find a concept by IRI, CURIE (``pk:...``), id, label or synonym, ignoring case.
 
         :raises ConceptNotFound: naming the concept and the closest matches.
         """
-        wanted = name.strip()
-        if wanted in self.concepts:
-            return self.concepts[wanted]
-        for prefix, ns in PREFIXES.items():
-            if wanted.startswith(prefix + ":") and ns + wanted[len(prefix) + 1:] in self.concepts:
-                return self.concepts[ns + wanted[len(prefix) + 1:]]
-        by_slug = self.concept_of_slug(wanted)
-        if by_slug is not None:
-            return by_slug
-        names = self.names()
-        hit = names.get(wanted.casefold())
-        if hit is not None:
-            return self.concepts[hit]
-        key = wanted.casefold()
-        close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.6)
-        words = {w for n in names for w in n.split()}
-        near = set(difflib.get_close_matches(key, list(words), n=5, cutoff=0.7))
-        close += [n for n in sorted(names) if n not in close
-                  and (key in n or near & set(n.split()))][: 8 - len(close)]
-        hint = ("; close matches: " + ", ".join(sorted({self.concepts[names[c]].label for c in close}))
-                if close else "; try a label, a synonym such as an abbreviation, or a pathokg id")
-        raise ConceptNotFound(f"unknown concept {name!r}{hint}")
-
-    def names(self) -> dict[str, str]:
-        """Lower-cased labels, synonyms and ids mapped to concept IRIs (labels win over synonyms)."""
-        names: dict[str, str] = {}
-        for c in sorted(self.concepts.values(), key=lambda c: c.iri):
-            for syn in c.synonyms:
-                names.setdefault(syn.casefold(), c.iri)
-            names.setdefault(c.iri.rsplit("/", 1)[-1].casefold(), c.iri)
-        for c in self.concepts.values():
-            names[c.label.casefold()] = c.iri
-        return names
+        return self.concepts[self.index.resolve(name)]
 
     def restrict(self, concepts: Iterable[str], edges: Iterable[Edge] | None = None) -> MapModel:
         """A model with only these concepts and the edges between them (or the edges given)."""
@@ -198,62 +163,9 @@ class MapModel:
         return self.restrict(mentioned, edges)
 
 
-_ESCAPES = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
-_UNESCAPE = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'",
-             "\\": "\\"}
-
-
-def _unescape(match: re.Match[str]) -> str:
-    code = match.group(1)
-    return chr(int(code[1:], 16)) if code[0] in "uU" and len(code) > 1 else _UNESCAPE.get(code, code)
-
-
-def _term(cell: str) -> str:
-    """The lexical value of a SPARQL results TSV cell (an IRI, a literal or a bare number)."""
-    if cell.startswith("<"):
-        return cell[1:-1]
-    if cell.startswith('"'):
-        body = cell[1:cell.rindex('"')]
-        return _ESCAPES.sub(_unescape, body) if "\\" in body else body
-    return cell
-
-
-def _tsv(store: ox.Store, name: str) -> list[str]:
-    """Run ``queries/map/<name>.rq``; the solutions as lines of Oxigraph's SPARQL results TSV.
-
-    Oxigraph's own TSV writer (W3C format) and a split here are several times faster on large
-    graphs than reading the terms one by one from Python.
-    """
-    query = read_query_file(MAP_QUERIES / f"{name}.rq")
-    solutions = store.query(with_base(query.text))
-    return solutions.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
-
-
-def _select(store: ox.Store, name: str) -> list[dict[str, str]]:
-    """Run ``queries/map/<name>.rq`` and return rows of plain strings (unbound values left out)."""
-    lines = _tsv(store, name)
-    names = [v.lstrip("?") for v in lines[0].split("\t")]
-    rows = []
-    for line in lines[1:]:
-        if not line:
-            continue
-        rows.append({k: _term(v) for k, v in zip(names, line.split("\t"), strict=True) if v})
-    return rows
-
-
-def _iri_rows(store: ox.Store, name: str) -> list[tuple[str, ...]]:
-    """Rows of a query whose every value is an IRI (``<a>\\t<b>\\t<c>``), as tuples of IRIs.
-
-    The fast path for the relation table (tens of thousands of rows on large maps): no per-cell
-    parsing beyond stripping the angle brackets.
-    """
-    lines = _tsv(store, name)
-    width = lines[0].count("\t") + 1
-    rows = [tuple(line[1:-1].split(">\t<")) for line in lines[1:] if line]
-    bad = next((r for r in rows if len(r) != width), None)
-    if bad is not None:
-        raise PathoKGError(f"queries/map/{name}.rq must return IRIs only; got {bad!r}")
-    return rows
+def _select(store: ox.Store, name: str) -> list[Row]:
+    """The rows of ``queries/map/<name>.rq``."""
+    return select(store, read_query_file(MAP_QUERIES / f"{name}.rq"))
 
 
 @contextmanager
@@ -292,8 +204,20 @@ def model_from_graph(graph: Graph | ox.Store, *,
 
 def _read_model(store: ox.Store, inferred: Iterable[Triple] | None) -> MapModel:
     """The body of :func:`model_from_graph`."""
-    from ..vocab import curie_for
+    concepts = _concepts(store)
+    evidence = _evidence(store)
+    asserted = sorted({r for r in iri_rows(store, read_query_file(MAP_QUERIES / "relations.rq"))
+                       if r[0] in concepts and r[2] in concepts})
+    none: tuple[Evidence, ...] = ()
+    edges = [Edge(s, p, o, False, evidence.get((s, p, o), none)) for s, p, o in asserted]
+    model = MapModel(dict(sorted(concepts.items())), _categories(store), _relation_types(store), edges)
+    if inferred is not None:
+        model.edges += _inferred_edges(model, inferred)
+    return model
 
+
+def _categories(store: ox.Store) -> dict[str, Category]:
+    """Every category; a class with two parents keeps the first by IRI."""
     categories: dict[str, Category] = {}
     for row in _select(store, "categories"):
         iri = row["category"]
@@ -303,6 +227,11 @@ def _read_model(store: ox.Store, inferred: Iterable[Triple] | None) -> MapModel:
             continue
         categories[iri] = Category(iri, _local(iri), row.get("label", _local(iri)),
                                    row.get("definition", ""), parent)
+    return categories
+
+
+def _relation_types(store: ox.Store) -> dict[str, RelationType]:
+    """Every relation with its label, inverse and ancestors (itself included)."""
     ancestors: dict[str, set[str]] = {}
     for row in _select(store, "relation-ancestors"):
         ancestors.setdefault(row["property"], set()).add(row["ancestor"])
@@ -314,6 +243,11 @@ def _read_model(store: ox.Store, inferred: Iterable[Triple] | None) -> MapModel:
         relation_types[iri] = RelationType(
             iri, row.get("label", _local(iri)), row.get("definition", ""), row.get("inverse"),
             row.get("symmetric") == "true", frozenset(ancestors.get(iri, {iri})))
+    return relation_types
+
+
+def _concepts(store: ox.Store) -> dict[str, Concept]:
+    """Every concept with its most specific category, synonyms and external identifiers."""
     synonyms: dict[str, set[str]] = {}
     for row in _select(store, "synonyms"):
         synonyms.setdefault(row["concept"], set()).add(row["synonym"])
@@ -322,7 +256,7 @@ def _read_model(store: ox.Store, inferred: Iterable[Triple] | None) -> MapModel:
         target = row["target"]
         if target.startswith(("https://", "http://")):
             identifiers.setdefault(row["concept"], set()).add(
-                Identifier(_local(row["match"]), target, curie_for(target) or target))
+                Identifier(_local(row["match"]), target, shorten(target)))
     concepts: dict[str, Concept] = {}
     for row in _select(store, "concepts"):
         iri = row["concept"]
@@ -333,6 +267,11 @@ def _read_model(store: ox.Store, inferred: Iterable[Triple] | None) -> MapModel:
             iri, label, row["category"], row.get("definition", ""),
             tuple(sorted(synonyms.get(iri, set()) - {label}, key=str.casefold)),
             tuple(sorted(identifiers.get(iri, set()), key=lambda i: (i.curie, i.match))))
+    return concepts
+
+
+def _evidence(store: ox.Store) -> dict[Triple, tuple[Evidence, ...]]:
+    """The evidence of every asserted relation, in text order."""
     evidence: dict[Triple, list[Evidence]] = {}
     for row in _select(store, "evidence"):
         key = (row["subject"], row["property"], row["object"])
@@ -342,15 +281,7 @@ def _read_model(store: ox.Store, inferred: Iterable[Triple] | None) -> MapModel:
                       int(row["end"]) if "end" in row else None)
         if ev not in evidence.setdefault(key, []):
             evidence[key].append(ev)
-    ordered = {k: tuple(sorted(v, key=lambda e: (e.start or 0, e.iri))) for k, v in evidence.items()}
-    asserted = sorted({r for r in _iri_rows(store, "relations")
-                       if r[0] in concepts and r[2] in concepts})
-    none: tuple[Evidence, ...] = ()
-    edges = [Edge(s, p, o, False, ordered.get((s, p, o), none)) for s, p, o in asserted]
-    model = MapModel(dict(sorted(concepts.items())), categories, relation_types, edges)
-    if inferred is not None:
-        model.edges += _inferred_edges(model, inferred)
-    return model
+    return {k: tuple(sorted(v, key=lambda e: (e.start or 0, e.iri))) for k, v in evidence.items()}
 
 
 def _inferred_edges(model: MapModel, triples: Iterable[Triple]) -> list[Edge]:

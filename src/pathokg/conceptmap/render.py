@@ -14,16 +14,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from operator import attrgetter
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..paths import STATIC_DIR
 from ..vocab import BASE
+from .labels import DEFAULT_SHAPE_SIZE, FONT_BELOW, FONT_INSIDE, INSIDE, MARGIN, SHAPE_SIZE, WRAP
 from .layout import Positions
 from .model import Concept, Evidence, MapModel, paused_gc
-from .style import LABEL_INSIDE, STYLES, style_for
+from .style import STYLES, style_for
 
 #: Above this many edges, edge labels are left out of the drawing (the panel still shows them).
 EDGE_LABEL_LIMIT = 600
@@ -49,14 +50,14 @@ class PageOptions:
 
 @cache
 def _asset(*parts: str) -> str:
-    text = files("pathokg").joinpath(*parts).read_text(encoding="utf-8")
+    text = STATIC_DIR.joinpath(*parts).read_text(encoding="utf-8")
     # drop source-map comments: a browser's developer tools would try to fetch them.
     return "\n".join(line for line in text.splitlines() if "sourceMappingURL=" not in line)
 
 
 @cache
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("pathokg", "templates"),
+    return Environment(loader=PackageLoader("pathokg.conceptmap", "templates"),
                        autoescape=select_autoescape(["html", "j2"]),
                        keep_trailing_newline=True)
 
@@ -84,52 +85,38 @@ def _category_order(model: MapModel) -> list[str]:
     return sorted(used, key=key)
 
 
-def network(model: MapModel, positions: Positions) -> tuple[Any, dict[str, Any]]:
-    """Fill a pyvis Network with the model, and build the page data that goes with it."""
-    from pyvis.network import Network  # imported here: it pulls in IPython
-
-    net = Network(directed=True, height="100%", width="100%")
-    order = _category_order(model)
-    cat_index = {iri: i for i, iri in enumerate(order)}
-    concepts: list[Concept] = sorted(model.concepts.values(), key=lambda c: c.iri)
-    node_index = {c.iri: i for i, c in enumerate(concepts)}
-    counts = [0] * len(order)
-    for c in concepts:
-        counts[cat_index[c.category]] += 1
-    categories = []
+def _categories(model: MapModel, order: list[str]) -> list[dict[str, Any]]:
+    """The legend: one row per category drawn, with its style and how many concepts it has."""
+    counts = dict.fromkeys(order, 0)
+    for c in model.concepts.values():
+        counts[c.category] += 1
+    rows = []
     fallback = 0
-    for i, iri in enumerate(order):
+    for iri in order:
         cat = model.categories.get(iri)
         key = cat.key if cat else iri.rsplit("/", 1)[-1]
         if key not in STYLES:
             fallback += 1
         style = style_for(key, fallback - 1)
-        categories.append({"key": key, "iri": iri, "label": cat.label if cat else key,
-                           "definition": cat.definition if cat else "", "color": style.color,
-                           "border": style.border, "shape": style.shape, "count": counts[i],
-                           "inside": style.shape in LABEL_INSIDE, "dashed": style.dashed})
-    relations = sorted({e.predicate for e in model.edges})
-    rel_index = {iri: i for i, iri in enumerate(relations)}
-    rel_rows = [{"iri": iri,
-                 "label": model.relation_types[iri].label if iri in model.relation_types
-                 else iri.rsplit("/", 1)[-1],
-                 "definition": model.relation_types[iri].definition
-                 if iri in model.relation_types else ""} for iri in relations]
+        rows.append({"key": key, "iri": iri, "label": cat.label if cat else key,
+                     "definition": cat.definition if cat else "", "color": style.color,
+                     "border": style.border, "shape": style.shape, "count": counts[iri],
+                     "inside": style.shape in INSIDE, "dashed": style.dashed})
+    return rows
 
-    net.node_ids = list(range(len(concepts)))
-    net.node_map = {}
-    for i, c in enumerate(concepts):
-        x, y = positions.get(c.iri, (0.0, 0.0))
-        node = {"id": i, "label": c.label, "group": f"c{cat_index[c.category]}", "x": x, "y": y}
-        net.node_map[i] = node
-        net.nodes.append(node)
-    edges = sorted(model.edges, key=attrgetter("subject", "predicate", "object", "inferred"))
-    # Edges are the bulk of a large map: one flat array of [from, to, relation] triples (no
-    # per-edge objects or repeated strings); the few inferred edges and the edges with evidence
-    # are listed apart, by edge index.
-    flat = [k for e in edges
-            for k in (node_index[e.subject], node_index[e.object], rel_index[e.predicate])]
-    inferred = [i for i, e in enumerate(edges) if e.inferred]
+
+def _relation_rows(model: MapModel, relations: list[str]) -> list[dict[str, str]]:
+    """The relations drawn, with the label and definition the panel shows."""
+    rows = []
+    for iri in relations:
+        rel = model.relation_types.get(iri)
+        rows.append({"iri": iri, "label": rel.label if rel else iri.rsplit("/", 1)[-1],
+                     "definition": rel.definition if rel else ""})
+    return rows
+
+
+def _evidence_tables(edges: list[Any]) -> tuple[list[dict[str, Any]], list[list[int]]]:
+    """Each passage once (``evidence``), and per edge with evidence ``[edge, passage, ...]``."""
     evidence_rows: list[dict[str, Any]] = []
     evidence_index: dict[Evidence, int] = {}
     edge_evidence: list[list[int]] = []
@@ -146,12 +133,43 @@ def network(model: MapModel, positions: Positions) -> tuple[Any, dict[str, Any]]
                                       "end": ev.end})
             row.append(evidence_index[ev])
         edge_evidence.append(row)
+    return evidence_rows, edge_evidence
+
+
+def network(model: MapModel, positions: Positions) -> tuple[Any, dict[str, Any]]:
+    """Fill a pyvis Network with the model, and build the page data that goes with it."""
+    from pyvis.network import Network  # imported here: it pulls in IPython
+
+    net = Network(directed=True, height="100%", width="100%")
+    order = _category_order(model)
+    cat_index = {iri: i for i, iri in enumerate(order)}
+    categories = _categories(model, order)
+    concepts: list[Concept] = sorted(model.concepts.values(), key=lambda c: c.iri)
+    node_index = {c.iri: i for i, c in enumerate(concepts)}
+    relations = sorted({e.predicate for e in model.edges})
+    rel_index = {iri: i for i, iri in enumerate(relations)}
+
+    net.node_ids = list(range(len(concepts)))
+    net.node_map = {}
+    for i, c in enumerate(concepts):
+        x, y = positions.get(c.iri, (0.0, 0.0))
+        node = {"id": i, "label": c.label, "group": f"c{cat_index[c.category]}", "x": x, "y": y}
+        net.node_map[i] = node
+        net.nodes.append(node)
+    edges = sorted(model.edges, key=attrgetter("subject", "predicate", "object", "inferred"))
+    # Edges are the bulk of a large map: one flat array of [from, to, relation] triples (no
+    # per-edge objects or repeated strings); the few inferred edges and the edges with evidence
+    # are listed apart, by edge index.
+    flat = [k for e in edges
+            for k in (node_index[e.subject], node_index[e.object], rel_index[e.predicate])]
+    evidence_rows, edge_evidence = _evidence_tables(edges)
     node_meta = [{"iri": c.iri, "c": cat_index[c.category], "d": c.definition,
                   "s": list(c.synonyms),
                   "x": [[x.curie, x.iri, x.match] for x in c.identifiers]} for c in concepts]
     net.options = _options(categories, len(edges))
-    data = {"categories": categories, "relations": rel_rows, "nodeMeta": node_meta,
-            "edges": flat, "edgeCount": len(edges), "inferred": inferred,
+    data = {"categories": categories, "relations": _relation_rows(model, relations),
+            "nodeMeta": node_meta, "edges": flat, "edgeCount": len(edges),
+            "inferred": [i for i, e in enumerate(edges) if e.inferred],
             "edgeEvidence": edge_evidence, "evidence": evidence_rows,
             "edgeLabels": len(edges) <= EDGE_LABEL_LIMIT, "tooltips": len(edges) <= TOOLTIP_LIMIT,
             "deferArrows": len(edges) > ARROW_LIMIT}
@@ -178,9 +196,9 @@ def _options(categories: list[dict[str, Any]], edge_count: int) -> dict[str, Any
             "color": {"background": cat["color"], "border": cat["border"],
                       "highlight": {"background": cat["color"], "border": "#111111"},
                       "hover": {"background": cat["color"], "border": "#111111"}},
-            "font": {"color": "#111111", "size": 20 if cat["inside"] else 19,
+            "font": {"color": "#111111", "size": FONT_INSIDE if cat["inside"] else FONT_BELOW,
                      "strokeWidth": 0 if cat["inside"] else 5, "strokeColor": "#ffffff"},
-            "borderWidth": 2, "size": 22 if cat["shape"] == "hexagon" else 16,
+            "borderWidth": 2, "size": SHAPE_SIZE.get(cat["shape"], DEFAULT_SHAPE_SIZE),
             "shapeProperties": {"borderDashes": [5, 3] if cat["dashed"] else False},
         }
     return {
@@ -189,7 +207,7 @@ def _options(categories: list[dict[str, Any]], edge_count: int) -> dict[str, Any
         # wrapping long labels measures every word of every label: only on maps small enough to
         # read whole (at the scale that fits a large map, labels are below drawing size anyway).
         "nodes": {"font": {"face": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"},
-                  "widthConstraint": False if big else {"maximum": 220}, "margin": 10,
+                  "widthConstraint": False if big else {"maximum": WRAP}, "margin": MARGIN,
                   "shadow": False},
         "edges": edges,
         "physics": {"enabled": False},
@@ -218,7 +236,7 @@ def render_html(model: MapModel, positions: Positions, options: PageOptions | No
         title=options.title, subtitle=options.subtitle, links=options.links,
         sources=page["sources"], counts=(len(nodes), data["edgeCount"]),
         data_json=json_for_script(page),
-        vis_js=_asset("static", "vis-network", "vis-network.min.js"),
-        map_js=_asset("static", "conceptmap", "concept-map.js"),
-        map_css=_asset("static", "conceptmap", "concept-map.css"),
+        vis_js=_asset("vis-network", "vis-network.min.js"),
+        map_js=_asset("conceptmap", "concept-map.js"),
+        map_css=_asset("conceptmap", "concept-map.css"),
     )

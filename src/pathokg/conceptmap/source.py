@@ -1,43 +1,40 @@
-"""Where a map's triples come from: pathokg's query engine (:mod:`pathokg.engine`).
+"""Where a map's triples come from: pathokg's query engine (:mod:`pathokg.querying.engine`).
 
-The engine holds the asserted triples as its default graph and the entailments of
-:mod:`pathokg.inference` as a named graph, and checks every query for safety (no SERVICE, LOAD
-or outside graphs), so a map never reaches outside the graph it draws.
+The store holds the asserted triples as its default graph and, for a release, the entailments the
+build wrote as the inferred graph. Every query is checked for safety (no SERVICE, LOAD or outside
+graphs), so a map never reaches outside the graph it draws.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import Graph
 
-from ..engine import Engine, dataset_store, get_query
 from ..errors import QueryError
-from ..queryfiles import QueryFile, bind_params, read_query_file
-from ..vocab import INFERRED_GRAPH
-from .model import MAP_QUERIES, Triple
+from ..paths import MAP_QUERIES
+from ..querying.engine import Engine
+from ..querying.files import QueryFile, get_query, read_query_file
+from ..querying.params import bind_params
+from ..rdf.store import has_inferred, inferred_graph
+from .model import Triple
 
 
-def engine_for(graph: Graph | ox.Store, *, inferred: bool) -> Engine:
-    """An engine over the graph; with ``inferred``, its entailments go in the inferred graph."""
-    if isinstance(graph, ox.Store):
-        if inferred:
-            raise QueryError("inferred edges need the graph as an rdflib Graph")
-        return Engine(graph)
-    return Engine(dataset_store(graph, inference=inferred))
+def inferred_triples(store: ox.Store) -> set[Triple]:
+    """The entailed triples between IRIs of the store's inferred graph, as IRI strings.
 
-
-def inferred_triples(engine: Engine) -> set[Triple]:
-    """The entailed triples of the engine's inferred graph, as IRI strings."""
-    graph = ox.NamedNode(str(INFERRED_GRAPH))
+    :raises QueryError: the store has no inferred graph (an rdflib graph copied in has none).
+    """
+    if not has_inferred(store):
+        raise QueryError("inferred edges need a release (its inferred graph): draw the release, "
+                         "not a bare graph")
     return {(q.subject.value, q.predicate.value, q.object.value)
-            for q in engine.store.quads_for_pattern(None, None, None, graph)
+            for q in store.quads_for_pattern(None, None, None, inferred_graph())
             if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)}
 
 
 def find_query(name: str) -> QueryFile:
     """A named query (``queries/*.rq``) or a map view query (``queries/map/<name>.rq``).
 
-    :raises QueryError: naming the queries that exist.
+    :raises QueryNotFound: naming the queries that exist.
     """
     mapped = MAP_QUERIES / f"{name}.rq"
     if mapped.is_file():

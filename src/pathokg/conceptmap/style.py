@@ -50,9 +50,6 @@ FALLBACK: tuple[Style, ...] = (
     Style("#9D7660", "star", "#553D2F"), Style("#D7B5A6", "hexagon", "#7A5A4B"),
 )
 
-#: shapes that print the label inside the node; the others print it below.
-LABEL_INSIDE = frozenset({"box", "ellipse", "circle", "database", "text"})
-
 
 def style_for(key: str, fallback_index: int) -> Style:
     """The style of a category by local name; unknown ones take fallbacks in turn."""

@@ -10,19 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import PathoKGError
-from ..queryfiles import QueryFile, read_query_file
+from ..errors import UnknownViewError
+from ..paths import MAP_QUERIES
+from ..querying.files import QueryFile, read_query_file
 from ..vocab import BASE, PKO
-from .model import MAP_QUERIES
 
 OVERVIEW = "overview"
-
-
-class UnknownViewError(PathoKGError):
-    """A view name that has no query file."""
-
-    exit_code = 2
-
 
 @dataclass(frozen=True)
 class View:

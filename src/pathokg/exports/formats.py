@@ -8,10 +8,7 @@ typed. Cytoscape.js JSON keeps lists and objects as they are.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,26 +36,6 @@ def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for u, v, key, data in graph.edges(keys=True, data=True):
         out.add_edge(u, v, key=key, **flat(data))
     return out
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it into place.
-
-    A failure leaves any previous file untouched and removes the temporary file.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def numbered(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:

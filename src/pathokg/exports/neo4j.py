@@ -19,7 +19,8 @@ from pathlib import Path
 import networkx as nx
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..release import replace_atomically
+from ..errors import ExportError
+from ..rdf.atomic import replace_folder
 from .formats import to_json
 
 ARRAY_DELIMITER = ";"
@@ -88,8 +89,6 @@ def node_label(category_iri: str) -> str:
 
 
 def _array(values: list[str], where: str) -> str:
-    from . import ExportError
-
     for value in values:
         if ARRAY_DELIMITER in value:
             raise ExportError(
@@ -153,5 +152,5 @@ def write_neo4j(graph: nx.MultiDiGraph, folder: Path) -> Path:
             (tmp / name).write_text(text, encoding="utf-8")
             (tmp / name).chmod(0o644)
 
-    replace_atomically(Path(folder), fill)
+    replace_folder(folder, fill)
     return Path(folder)

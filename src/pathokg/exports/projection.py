@@ -20,47 +20,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..paths import QUERIES_DIR
-from ..queryfiles import QueryFile, read_query_file
-from ..store import as_store
-from ..vocab import curie_for
-
-EXPORT_QUERIES = QUERIES_DIR / "export"
-
-Row = dict[str, str]
+from ..paths import EXPORT_QUERIES
+from ..querying.files import QueryFile, read_query_file
+from ..querying.rows import Row, select
+from ..rdf.store import as_store, inferred_graph
+from ..vocab import shorten
 
 
 @cache
 def export_query(name: str) -> QueryFile:
     """The export query ``queries/export/<name>.rq``."""
-    return read_query_file(Path(EXPORT_QUERIES) / f"{name}.rq")
+    return read_query_file(EXPORT_QUERIES / f"{name}.rq")
 
 
-def select(store: ox.Store, name: str) -> list[Row]:
-    """Run an export query on a pyoxigraph store; each row maps variable names to plain strings."""
-    solutions = store.query(export_query(name).text_with_base())
-    names = [v.value for v in solutions.variables]
-    rows: list[Row] = []
-    for solution in solutions:
-        row: Row = {}
-        for var in names:
-            term = solution[var]
-            if term is not None:
-                row[var] = term.value
-        rows.append(row)
-    return rows
-
-
-def short(iri: str) -> str:
-    """A CURIE for an IRI when a prefix is known, else the IRI itself."""
-    return curie_for(iri) or iri
+def rows(store: ox.Store, name: str) -> list[Row]:
+    """The rows of the export query ``name`` on the store's default graph."""
+    return select(store, export_query(name))
 
 
 @dataclass(frozen=True)
@@ -72,64 +53,47 @@ class EdgeKey:
     target: str
 
 
-
-def _inferred_edges(source: Graph | ox.Store) -> set[EdgeKey]:
-    """Relations entailed by the ontology (from :func:`pathokg.inference.inferred_triples`)."""
-    try:
-        from ..inference import inferred_triples  # the SPARQL layer (issue 3)
-    except ImportError as exc:  # pragma: no cover - only before the inference module exists
-        from . import ExportError
-
-        raise ExportError(f"inferred edges need pathokg.inference, which is not available: {exc}") from None
-    graph = source if isinstance(source, Graph) else _to_rdflib(source)
-    return {EdgeKey(str(s), str(p), str(o)) for s, p, o in inferred_triples(graph)}
+def _inferred_edges(store: ox.Store) -> set[EdgeKey]:
+    """The entailed triples between IRIs in the store's inferred graph (a release store has one;
+    the entailments are computed once, by the build)."""
+    return {EdgeKey(q.subject.value, q.predicate.value, q.object.value)
+            for q in store.quads_for_pattern(None, None, None, inferred_graph())
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)}
 
 
-def _to_rdflib(store: ox.Store) -> Graph:
-    data = store.dump(format=ox.RdfFormat.N_QUADS, from_graph=ox.DefaultGraph())
-    return Graph().parse(data=data, format="nt")
+def _grouped(store: ox.Store, name: str, value: str, convert: Any = str) -> dict[str, set[str]]:
+    """concept IRI -> the values of one column of an export query."""
+    out: dict[str, set[str]] = {}
+    for row in rows(store, name):
+        out.setdefault(row["concept"], set()).add(convert(row[value]))
+    return out
 
 
-def project(source: Graph | ox.Store, *, inferred: bool = False) -> nx.MultiDiGraph:
-    """Return the concept graph of an RDF graph.
-
-    :param source: the RDF graph (rdflib) or a pyoxigraph store holding it in its default graph.
-    :param inferred: also add the relations the ontology entails (inverse relations, ...), marked
-        ``inferred=True`` and without evidence.
-    :returns: a :class:`networkx.MultiDiGraph` with the attributes listed in the module docstring.
-    """
-    store = as_store(source)
-    concepts = select(store, "concepts")
+def _add_concepts(g: nx.MultiDiGraph, store: ox.Store) -> None:
     categories: dict[str, list[Row]] = {}
-    for row in select(store, "concept-categories"):
+    for row in rows(store, "concept-categories"):
         categories.setdefault(row["concept"], []).append(row)
-    synonyms: dict[str, set[str]] = {}
-    for row in select(store, "concept-synonyms"):
-        synonyms.setdefault(row["concept"], set()).add(row["synonym"])
-    xrefs: dict[str, set[str]] = {}
-    for row in select(store, "concept-xrefs"):
-        xrefs.setdefault(row["concept"], set()).add(short(row["xref"]))
-    relation_labels = {r["relation"]: r.get("label", short(r["relation"]))
-                       for r in select(store, "relation-labels")}
-
-    g = nx.MultiDiGraph()
-    for row in sorted(concepts, key=lambda r: r["concept"]):
+    synonyms = _grouped(store, "concept-synonyms", "synonym")
+    xrefs = _grouped(store, "concept-xrefs", "xref", shorten)
+    for row in sorted(rows(store, "concepts"), key=lambda r: r["concept"]):
         iri = row["concept"]
         cats = sorted(categories.get(iri, []), key=lambda r: r["category"])
         g.add_node(
             iri,
             iri=iri,
-            curie=short(iri),
+            curie=shorten(iri),
             label=row["label"],
             synonyms=sorted(synonyms.get(iri, set()) - {row["label"]}),
-            category="; ".join(c.get("categoryLabel", short(c["category"])) for c in cats),
+            category="; ".join(c.get("categoryLabel", shorten(c["category"])) for c in cats),
             category_iri="; ".join(c["category"] for c in cats),
             definition=row.get("definition", ""),
             xrefs=sorted(xrefs.get(iri, set())),
         )
 
+
+def _evidence(store: ox.Store) -> dict[EdgeKey, list[dict[str, Any]]]:
     evidence: dict[EdgeKey, list[dict[str, Any]]] = {}
-    for row in select(store, "relation-evidence"):
+    for row in rows(store, "relation-evidence"):
         key = EdgeKey(row["source"], row["relation"], row["target"])
         evidence.setdefault(key, []).append({
             "iri": row["evidence"],
@@ -141,10 +105,28 @@ def project(source: Graph | ox.Store, *, inferred: bool = False) -> nx.MultiDiGr
             "start": int(row["start"]) if "start" in row else -1,
             "end": int(row["end"]) if "end" in row else -1,
         })
-    asserted = {EdgeKey(r["source"], r["relation"], r["target"]) for r in select(store, "relations")}
+    return evidence
+
+
+def project(source: Graph | ox.Store, *, inferred: bool = False) -> nx.MultiDiGraph:
+    """Return the concept graph of an RDF graph.
+
+    :param source: a release store (asserted triples in the default graph, entailments in the
+        inferred graph) or an rdflib graph (asserted only).
+    :param inferred: also add the relations the ontology entails (inverse relations, ...), marked
+        ``inferred=True`` and without evidence.
+    :returns: a :class:`networkx.MultiDiGraph` with the attributes listed in the module docstring.
+    """
+    store = as_store(source)
+    g = nx.MultiDiGraph()
+    _add_concepts(g, store)
+    relation_labels = {r["relation"]: r.get("label", shorten(r["relation"]))
+                       for r in rows(store, "relation-labels")}
+    evidence = _evidence(store)
+    asserted = {EdgeKey(r["source"], r["relation"], r["target"]) for r in rows(store, "relations")}
     edges = {key: False for key in asserted}
     if inferred:
-        for key in _inferred_edges(source):
+        for key in _inferred_edges(store):
             if key not in edges and key.relation in relation_labels and key.source in g and key.target in g:
                 edges[key] = True
     for key in sorted(edges, key=lambda k: (k.source, k.target, k.relation)):
@@ -152,9 +134,9 @@ def project(source: Graph | ox.Store, *, inferred: bool = False) -> nx.MultiDiGr
             continue
         found = sorted(evidence.get(key, []), key=lambda e: (e["source"], e["start"], e["iri"]))
         g.add_edge(
-            key.source, key.target, key=short(key.relation),
+            key.source, key.target, key=shorten(key.relation),
             relation=key.relation,
-            label=relation_labels.get(key.relation, short(key.relation)),
+            label=relation_labels.get(key.relation, shorten(key.relation)),
             inferred=edges[key],
             evidence=found,
             evidence_count=len(found),

@@ -1,0 +1,22 @@
+"""The ``pathokg`` command: a thin layer over the library, one module per command group.
+
+Exit codes: 0 success; 1 validation failed; 2 bad input (source file, query, argument);
+3 a needed tool is missing (Java, a browser, a server program); 4 a remote store or endpoint failed.
+"""
+
+from __future__ import annotations
+
+from .analyze import analyze_command
+from .build import build_command
+from .exports import export_command
+from .group import main
+from .maps import map_command
+from .publish import publish_command
+from .query import queries_command, query_command, sparql_command
+from .serve import serve_command
+
+for _command in (build_command, queries_command, query_command, sparql_command, serve_command,
+                 map_command, export_command, analyze_command, publish_command):
+    main.add_command(_command)
+
+__all__ = ["main"]

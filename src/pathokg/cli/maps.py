@@ -1,0 +1,53 @@
+"""``pathokg map``: write the concept map as one self-contained HTML file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from .options import out_option, param_option, parse_params, release_option
+
+
+@click.command("map")
+@out_option(Path("concept-map.html"), "The HTML file to write.")
+@click.option("--view", default="overview", show_default=True,
+              help="overview | dc | mechanism | ckd (see docs/concept-map.md).")
+@click.option("--query", "query", default=None, metavar="NAME",
+              help="Draw the result of a named CONSTRUCT query (see `pathokg queries`).")
+@param_option
+@click.option("--sparql", default=None, metavar="QUERY", help="Draw the result of this CONSTRUCT query.")
+@click.option("--focus", default=None, metavar="CONCEPT",
+              help="Draw a concept's neighbourhood (label, synonym such as CKD, id or IRI).")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 10),
+              help="How many relations away from --focus to go.")
+@click.option("--inferred", is_flag=True, help="Add inferred relations, drawn dashed and grey.")
+@click.option("--title", default=None, help="The page title.")
+@release_option
+def map_command(out: Path, view: str, query: str | None, params: tuple[str, ...],
+                sparql: str | None, focus: str | None, depth: int, inferred: bool,
+                title: str | None, release: Path | None) -> None:
+    """Write the concept map: one HTML file that works offline, from disk, on any computer.
+
+    \b
+    Examples:
+      pathokg map --out concept-map.html
+      pathokg map --view ckd --out ckd.html
+      pathokg map --focus CKD --depth 2 --out ckd-neighbourhood.html
+      pathokg map --query neighbourhood --param concept=pk:tissue-injury --out injury.html
+    """
+    from ..conceptmap import write_map
+    from ..querying.release import release_store
+
+    if params and query is None:
+        raise click.UsageError("--param needs --query")
+    t0 = time.perf_counter()
+    result = write_map(out, release_store(release), view=view, query=query, sparql=sparql,
+                       focus=focus, depth=depth, inferred=inferred, title=title,
+                       params=parse_params(params))
+    m = result.model
+    inferred_count = sum(e.inferred for e in m.edges)
+    extra = f" ({inferred_count} inferred)" if inferred else ""
+    click.echo(f"wrote {out}: {len(m.concepts)} concepts, {len(m.edges)} relations{extra}, "
+               f"{out.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t0:.2f} s")

@@ -1,0 +1,256 @@
+"""Turn the ontology and the curated sources into one RDF graph with evidence on every relation.
+
+The evidence model (documented in the README):
+
+* an asserted relation is a plain triple, ``pk:chronic-kidney-disease pko:isRiskFactorFor
+  pk:dystrophic-calcification``, so queries and reasoners see it directly;
+* each passage that states it is an OWL axiom annotation: an ``owl:Axiom`` node with
+  ``owl:annotatedSource/Property/Target`` and ``pko:hasEvidence`` pointing to an evidence resource;
+* the evidence resource is a W3C Web Annotation ``oa:SpecificResource`` (and ``pko:Evidence``)
+  with ``oa:hasSource`` (the article), ``pko:section``/``pko:sectionPath`` and two selectors, an
+  ``oa:TextQuoteSelector`` (``oa:exact``) and an ``oa:TextPositionSelector`` (``oa:start``,
+  ``oa:end``, counted in Unicode characters of the vendored text, end exclusive).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+from ..errors import SourceError, SourceProblem
+from ..paths import ONTOLOGY_FILE, SOURCES_DIR, XREFS_FILE
+from ..rdf.store import new_graph
+from ..vocab import (
+    BASE,
+    EVIDENCE,
+    MATCH_PROPERTIES,
+    OA,
+    ONTOLOGY_IRI,
+    PKO,
+    SCHEMA,
+    SCHEME_IRI,
+    SOURCE,
+    concept,
+    xref_iri,
+)
+from .model import Article, Concept, Relation
+from .sources import read_sources
+from .xrefs import XrefRow, read_table, rows_for
+
+
+@dataclass
+class Assembly:
+    """The assembled graph (ontology and knowledge, as asserted) and what went into it."""
+
+    graph: Graph
+    articles: list[Article]
+    xref_rows: list[tuple[Concept, XrefRow]]
+
+
+def load_ontology(path: Path = ONTOLOGY_FILE) -> Graph:
+    """Parse the hand-edited ontology against the base IRI."""
+    g = new_graph()
+    try:
+        g.parse(path, format="turtle", publicID=BASE)
+    except Exception as exc:  # rdflib raises several parser exception types
+        raise SourceError([SourceProblem(str(path), None, "ontology", f"cannot be parsed: {exc}")]) from None
+    return g
+
+
+def ontology_terms(ontology: Graph) -> tuple[set[str], set[str]]:
+    """Return the category names (classes below pko:Concept) and relation names of the ontology."""
+    categories: set[str] = set()
+    frontier = [PKO.Concept]
+    while frontier:
+        cls = frontier.pop()
+        for sub in ontology.subjects(RDFS.subClassOf, cls):
+            if isinstance(sub, URIRef) and str(sub).startswith(str(PKO)) and sub not in frontier:
+                categories.add(str(sub)[len(str(PKO)):])
+                frontier.append(sub)
+    predicates = {
+        str(p)[len(str(PKO)):]
+        for p in ontology.subjects(RDF.type, OWL.ObjectProperty)
+        if str(p).startswith(str(PKO))
+    }
+    return categories, predicates
+
+
+def source_files(sources_dir: Path = SOURCES_DIR) -> list[Path]:
+    """The curated source files of a folder, in name order."""
+    return sorted(sources_dir.glob("*.yaml"))
+
+
+def _evidence_ids(relations: list[Relation]) -> dict[int, str]:
+    """Readable, stable evidence ids: subject--predicate--object, numbered by offset if repeated."""
+    by_key: dict[tuple[str, str, str, str], list[Relation]] = {}
+    for r in relations:
+        by_key.setdefault((r.article, r.subject, r.predicate, r.object), []).append(r)
+    ids: dict[int, str] = {}
+    for (article, s, p, o), group in by_key.items():
+        group.sort(key=lambda r: r.start)
+        for n, r in enumerate(group, start=1):
+            suffix = "" if n == 1 else f"-{n}"
+            ids[id(r)] = f"{article}/{s}--{p}--{o}{suffix}"
+    return ids
+
+
+def _axiom_node(*parts: str) -> BNode:
+    return BNode("ax" + hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16])
+
+
+def _add_article(g: Graph, a: Article) -> URIRef:
+    src = SOURCE[a.id]
+    m = a.meta
+    g.add((src, RDF.type, PKO.SourceArticle))
+    g.add((src, RDF.type, OWL.NamedIndividual))
+    g.add((src, DCTERMS.title, Literal(m["title"], lang="en")))
+    if m.get("subtitle"):
+        g.add((src, DCTERMS.alternative, Literal(m["subtitle"], lang="en")))
+    g.add((src, DCTERMS.publisher, Literal(m["publisher"])))
+    reviewer = m["reviewer"] + (f" ({m['reviewer_specialty']})" if m.get("reviewer_specialty") else "")
+    g.add((src, SCHEMA.reviewedBy, Literal(reviewer)))
+    g.add((src, DCTERMS.issued, Literal(str(m["published"]), datatype=XSD.date)))
+    if m.get("reviewed"):
+        g.add((src, SCHEMA.lastReviewed, Literal(str(m["reviewed"]), datatype=XSD.date)))
+    if m.get("url"):
+        g.add((src, SCHEMA.url, Literal(m["url"], datatype=XSD.anyURI)))
+    g.add((src, DCTERMS.language, Literal(m["language"])))
+    g.add((src, DCTERMS.provenance, Literal(" ".join(str(m["provenance"]).split()), lang="en")))
+    g.add((src, PKO.sourceText, Literal(f"sources/{a.text_file.name}")))
+    return src
+
+
+def _add_concept(g: Graph, c: Concept, src: URIRef) -> None:
+    node = concept(c.id)
+    if (node, RDF.type, PKO[c.category]) not in g:
+        g.add((node, RDF.type, PKO[c.category]))
+        g.add((node, RDF.type, SKOS.Concept))
+        g.add((node, RDF.type, OWL.NamedIndividual))
+        g.add((node, SKOS.prefLabel, Literal(c.label, lang="en")))
+        g.add((node, RDFS.label, Literal(c.label, lang="en")))
+        g.add((node, SKOS.definition, Literal(c.definition, lang="en")))
+        g.add((node, SKOS.inScheme, SCHEME_IRI))
+    for syn in c.synonyms:
+        g.add((node, SKOS.altLabel, Literal(syn, lang="en")))
+    for abbr in c.abbreviations:
+        g.add((node, PKO.abbreviation, Literal(abbr, lang="en")))
+        g.add((node, SKOS.altLabel, Literal(abbr, lang="en")))
+    if c.note:
+        g.add((node, SKOS.note, Literal(" ".join(str(c.note).split()), lang="en")))
+    g.add((node, DCTERMS.source, src))
+
+
+def _add_relation(g: Graph, r: Relation, evidence_id: str, src: URIRef) -> None:
+    s, p, o = concept(r.subject), PKO[r.predicate], concept(r.object)
+    g.add((s, p, o))
+    ev = EVIDENCE[evidence_id]
+    axiom = _axiom_node(str(s), str(p), str(o), str(ev))
+    g.add((axiom, RDF.type, OWL.Axiom))
+    g.add((axiom, OWL.annotatedSource, s))
+    g.add((axiom, OWL.annotatedProperty, p))
+    g.add((axiom, OWL.annotatedTarget, o))
+    g.add((axiom, PKO.hasEvidence, ev))
+    quote_sel, pos_sel = URIRef(f"{ev}#quote"), URIRef(f"{ev}#position")
+    g.add((ev, RDF.type, PKO.Evidence))
+    g.add((ev, RDF.type, OWL.NamedIndividual))
+    g.add((ev, OA.hasSource, src))
+    g.add((ev, PKO.section, Literal(r.section.title, lang="en")))
+    g.add((ev, PKO.sectionPath, Literal(r.section.path, lang="en")))
+    g.add((ev, OA.hasSelector, quote_sel))
+    g.add((ev, OA.hasSelector, pos_sel))
+    g.add((quote_sel, RDF.type, OA.TextQuoteSelector))
+    g.add((quote_sel, OA.exact, Literal(r.quote, lang="en")))
+    g.add((pos_sel, RDF.type, OA.TextPositionSelector))
+    g.add((pos_sel, OA.start, Literal(r.start, datatype=XSD.nonNegativeInteger)))
+    g.add((pos_sel, OA.end, Literal(r.end, datatype=XSD.nonNegativeInteger)))
+    if r.note:
+        g.add((ev, SKOS.note, Literal(" ".join(str(r.note).split()), lang="en")))
+
+
+def _add_mapping(g: Graph, c: Concept, row: XrefRow) -> None:
+    s, p, o = concept(c.id), MATCH_PROPERTIES[row.match_type], xref_iri(row.curie)
+    g.add((s, p, o))
+    axiom = _axiom_node(str(s), str(p), str(o))
+    g.add((axiom, RDF.type, OWL.Axiom))
+    g.add((axiom, OWL.annotatedSource, s))
+    g.add((axiom, OWL.annotatedProperty, p))
+    g.add((axiom, OWL.annotatedTarget, o))
+    g.add((axiom, PKO.labelInSource, Literal(row.label_in_source)))
+    g.add((axiom, PKO.mappingSource, Literal(row.evidence)))
+
+
+def resolve_xrefs(articles: list[Article], table: list[XrefRow], table_file: Path) -> list[tuple[Concept, XrefRow]]:
+    """Match each concept's ``xrefs`` to rows of the verified table.
+
+    :raises SourceError: naming the concept and line for a name or CURIE not in the table.
+    """
+    problems: list[SourceProblem] = []
+    pairs: list[tuple[Concept, XrefRow]] = []
+    names = {r.concept for r in table}
+    for a in articles:
+        for c in a.concepts:
+            if c.xref_concept is None:
+                continue
+            if c.xref_concept not in names:
+                problems.append(SourceProblem(
+                    c.file, c.line, f"concept {c.id!r}",
+                    f"xrefs concept {c.xref_concept!r} is not in the verified table {table_file}",
+                    "copy its rows from ../shared/xrefs/verified-xrefs.tsv with scripts/sync_xrefs.py; "
+                    "an identifier that is not verified must not be used"))
+                continue
+            rows = rows_for(table, c.xref_concept, c.xref_only)
+            for curie in c.xref_only or []:
+                if not any(r.curie == curie for r in rows):
+                    problems.append(SourceProblem(
+                        c.file, c.line, f"concept {c.id!r}",
+                        f"identifier {curie} is not in the verified table for {c.xref_concept!r}",
+                        "use only identifiers of verified-xrefs.tsv; never type one from memory"))
+            pairs.extend((c, r) for r in rows)
+    if problems:
+        raise SourceError(problems)
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for c, r in pairs:
+        if (c.id, r.curie) not in seen:
+            seen.add((c.id, r.curie))
+            unique.append((c, r))
+    return unique
+
+
+def assemble(source_paths: list[Path] | None = None, *, ontology_file: Path = ONTOLOGY_FILE,
+             xrefs_file: Path = XREFS_FILE) -> Assembly:
+    """Read the ontology and the sources and return the asserted graph.
+
+    :param source_paths: the YAML files (default: every file in ``graph/sources``).
+    :raises SourceError: for any problem in the inputs, each with its file, line and item.
+    """
+    ontology = load_ontology(ontology_file)
+    categories, predicates = ontology_terms(ontology)
+    paths = source_paths if source_paths is not None else source_files()
+    if not paths:
+        raise SourceError([SourceProblem(str(SOURCES_DIR), None, "sources", "no source files (*.yaml) found")])
+    articles = read_sources(list(paths), categories=categories, predicates=predicates)
+    table = read_table(xrefs_file)
+    xref_pairs = resolve_xrefs(articles, table, xrefs_file)
+
+    g = new_graph()
+    g += ontology
+    g.add((SCHEME_IRI, RDF.type, SKOS.ConceptScheme))
+    g.add((SCHEME_IRI, RDF.type, OWL.NamedIndividual))
+    g.add((SCHEME_IRI, SKOS.prefLabel, Literal("pathokg concepts", lang="en")))
+    relations = [r for a in articles for r in a.relations]
+    evidence_ids = _evidence_ids(relations)
+    for a in articles:
+        src = _add_article(g, a)
+        g.add((ONTOLOGY_IRI, DCTERMS.source, src))
+        for c in a.concepts:
+            _add_concept(g, c, src)
+        for r in a.relations:
+            _add_relation(g, r, evidence_ids[id(r)], src)
+    for c, row in xref_pairs:
+        _add_mapping(g, c, row)
+    return Assembly(g, articles, xref_pairs)

@@ -1,0 +1,98 @@
+"""Find a concept by any name a user would type: its IRI, CURIE, id, label, synonym or abbreviation.
+
+This is the one resolver of pathokg (the map's focus, the paths of ``pathokg analyze``, concept
+parameters of named queries and concept pages all use it), so every face accepts the same names
+and answers a name it does not know with the same message and close matches.
+
+>>> index = ConceptIndex([ConceptName("https://w3id.org/pathokg/concept/chronic-kidney-disease",
+...                                   "chronic kidney disease", ("CKD",))])
+>>> index.resolve("ckd")
+'https://w3id.org/pathokg/concept/chronic-kidney-disease'
+>>> index.resolve("kidny disease")
+Traceback (most recent call last):
+...
+pathokg.errors.ConceptNotFound: unknown concept 'kidny disease'; did you mean: chronic kidney disease?
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..errors import ConceptNotFound
+from ..vocab import expand_curie, shorten
+
+
+@dataclass(frozen=True)
+class ConceptName:
+    """The names of one concept: its IRI, preferred label and other names (synonyms, abbreviations)."""
+
+    iri: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+
+
+def _id_of(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+class ConceptIndex:
+    """Every name of every concept, case-insensitive; a preferred label wins over another
+    concept's synonym, and a synonym shared by several concepts names none of them alone."""
+
+    def __init__(self, concepts: Iterable[ConceptName]):
+        self.concepts = {c.iri: c for c in sorted(concepts, key=lambda c: c.iri)}
+        self._labels = {c.label.casefold(): c.iri for c in self.concepts.values()}
+        self._ids = {_id_of(iri).casefold(): iri for iri in self.concepts}
+        self._synonyms: dict[str, set[str]] = {}
+        for c in self.concepts.values():
+            for name in c.synonyms:
+                self._synonyms.setdefault(name.casefold(), set()).add(c.iri)
+
+    def __contains__(self, iri: object) -> bool:
+        return iri in self.concepts
+
+    def resolve(self, name: str) -> str:
+        """The IRI of the concept called ``name`` (IRI, ``<IRI>``, CURIE, id, label, synonym).
+
+        :raises ConceptNotFound: no concept has that name (with close matches), or several do.
+        """
+        wanted = name.strip()
+        if wanted.startswith("<") and wanted.endswith(">"):
+            wanted = wanted[1:-1]
+        if wanted in self.concepts:
+            return wanted
+        expanded = expand_curie(wanted)
+        if expanded in self.concepts:
+            return expanded
+        key = wanted.casefold()
+        for table in (self._labels, self._ids):
+            if key in table:
+                return table[key]
+        found = self._synonyms.get(key, set())
+        if len(found) == 1:
+            return next(iter(found))
+        if found:
+            listed = ", ".join(sorted(f"{self.concepts[i].label} ({shorten(i)})" for i in found))
+            raise ConceptNotFound(f"{name!r} names several concepts: {listed}; use one of their ids")
+        raise ConceptNotFound(f"unknown concept {name!r}{self._hint(key)}")
+
+    def _hint(self, key: str) -> str:
+        """Close matches for a name that matched nothing: similar names, names that contain it,
+        and names with a word close to one of its words."""
+        names: dict[str, str] = {}
+        for c in self.concepts.values():
+            for other in c.synonyms:
+                names.setdefault(other.casefold(), c.label)
+        for c in self.concepts.values():
+            names[c.label.casefold()] = c.label
+        close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.6)
+        words = {w for n in names for w in n.split()}
+        near = set(difflib.get_close_matches(key, list(words), n=5, cutoff=0.7))
+        close += [n for n in sorted(names) if n not in close
+                  and (key in n or near & set(n.split()))][: 8 - len(close)]
+        labels = list(dict.fromkeys(names[c] for c in close))
+        if not labels:
+            return "; try a label, a synonym such as an abbreviation, or a pathokg id"
+        return f"; did you mean: {', '.join(labels)}?"

@@ -1,0 +1,1 @@
+"""The RDF plumbing every stage shares: stores, canonical serialisations, atomic writes."""

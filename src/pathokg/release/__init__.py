@@ -1,0 +1,1 @@
+"""Releases: build (assemble, check, write every artefact atomically) and publish into a triplestore."""

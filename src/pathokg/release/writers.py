@@ -1,0 +1,74 @@
+"""Write a release: every serialisation of the graph, its entailments, the mappings, a dataset
+description, the article texts, the graph exports and the concept map.
+
+Every file is written byte-identically for the same inputs (see :mod:`pathokg.rdf.canonical`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from ..curation.assemble import Assembly
+from ..paths import INFERRED, JSONLD, MAP_FILE, NTRIPLES, OWL_XML, SOURCES_FOLDER, SSSOM, TURTLE, VOID_FILE
+from ..rdf.canonical import canonical, jsonld, ntriples, serialize_rdfxml, turtle
+from ..vocab import PREFIXES
+from .metadata import counts, dataset_description, sssom
+
+#: A writer of files beyond the RDF serialisations: it reads the release store (asserted default
+#: graph, entailments in the inferred graph) and writes into the release folder.
+StoreWriter = Callable[[ox.Store, Path], None]
+
+
+def write_graph_exports(store: ox.Store, folder: Path) -> None:
+    """The asserted concept graph in every export format (GraphML, GEXF, Cytoscape.js, Neo4j)."""
+    from ..exports import FORMATS, project, write_graph  # networkx only when a release is written
+
+    graph = project(store)
+    for fmt, name in FORMATS.items():
+        write_graph(graph, fmt, folder / name)
+
+
+def write_concept_map(store: ox.Store, folder: Path) -> None:
+    """The overview concept map, ``concept-map.html``."""
+    from ..conceptmap import make_map  # pyvis and Jinja only when a release is written
+
+    (folder / MAP_FILE).write_text(make_map(store).html, encoding="utf-8")
+
+
+#: The writers every release runs after the RDF files, in order.
+STORE_WRITERS: tuple[StoreWriter, ...] = (write_graph_exports, write_concept_map)
+
+
+def write_release(assembly: Assembly, inferred: Graph, store: ox.Store, folder: Path, version: str,
+                  writers: tuple[StoreWriter, ...] = STORE_WRITERS) -> dict[str, int]:
+    """Write every release file into ``folder`` (which must exist) and return the counts.
+
+    :param inferred: the entailments of the assembled graph (written to ``pathokg-inferred.ttl``).
+    :param store: the assembled graph and its entailments, for the writers that query them.
+    """
+    graph = canonical(assembly.graph)
+    entailed = canonical(inferred)
+    numbers = counts(assembly)
+    numbers["inferred"] = len(entailed)
+    (folder / TURTLE).write_bytes(turtle(graph))
+    (folder / OWL_XML).write_text(serialize_rdfxml(graph, PREFIXES), encoding="utf-8")
+    (folder / JSONLD).write_text(jsonld(graph), encoding="utf-8")
+    (folder / NTRIPLES).write_text(ntriples(graph), encoding="utf-8")
+    (folder / SSSOM).write_text(sssom(assembly), encoding="utf-8")
+    # Entailments kept apart from the assertions: load this file into the named graph
+    # pathokg.vocab.INFERRED_GRAPH to query with inference, as the embedded engine does.
+    (folder / INFERRED).write_bytes(turtle(entailed))
+    void = canonical(dataset_description(assembly, version, numbers))
+    (folder / VOID_FILE).write_bytes(turtle(void))
+    sources = folder / SOURCES_FOLDER
+    sources.mkdir()
+    for a in assembly.articles:
+        shutil.copyfile(a.text_file, sources / a.text_file.name)
+    for writer in writers:
+        writer(store, folder)
+    return numbers
