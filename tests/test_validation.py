@@ -6,8 +6,7 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, SKOS
 
-from pathokg.checks.qc import check_qc
-from pathokg.checks.shacl import check_shacl
+from pathokg.checks.validate import check_qc, check_shacl
 from pathokg.curation.assemble import assemble
 from pathokg.paths import QC_DIR
 from pathokg.querying.files import read_query_dir

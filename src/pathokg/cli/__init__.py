@@ -6,13 +6,11 @@ Exit codes: 0 success; 1 validation failed; 2 bad input (source file, query, arg
 
 from __future__ import annotations
 
-from .analyze import analyze_command
-from .build import build_command
-from .exports import export_command
+from .exports import analyze_command, export_command
 from .group import main
 from .maps import map_command
-from .publish import publish_command
 from .query import queries_command, query_command, sparql_command
+from .release import build_command, publish_command
 from .serve import serve_command
 
 for _command in (build_command, queries_command, query_command, sparql_command, serve_command,

@@ -23,9 +23,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from ..errors import SourceError, SourceProblem
 from ..paths import ONTOLOGY_FILE, SOURCES_DIR, XREFS_FILE
-from ..rdf.store import new_graph
+from ..rdf.store import new_graph, read_project_turtle
 from ..vocab import (
-    BASE,
     EVIDENCE,
     MATCH_PROPERTIES,
     OA,
@@ -53,12 +52,7 @@ class Assembly:
 
 def load_ontology(path: Path = ONTOLOGY_FILE) -> Graph:
     """Parse the hand-edited ontology against the base IRI."""
-    g = new_graph()
-    try:
-        g.parse(path, format="turtle", publicID=BASE)
-    except Exception as exc:  # rdflib raises several parser exception types
-        raise SourceError([SourceProblem(str(path), None, "ontology", f"cannot be parsed: {exc}")]) from None
-    return g
+    return read_project_turtle(path, "ontology")
 
 
 def ontology_terms(ontology: Graph) -> tuple[set[str], set[str]]:

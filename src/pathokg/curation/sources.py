@@ -403,6 +403,43 @@ def read_source(path: Path | str, *, categories: set[str] | None = None,
     return Article(article_id, clean_meta, text, text_file, path, sections, concepts, relations)
 
 
+def _shared_concepts(articles: list[Article], problems: list[SourceProblem]) -> dict[str, Concept]:
+    """Concepts by id across articles (the first definition of each); a concept defined in two
+    articles must agree on label and category, and two concepts may not share a label."""
+    defined: dict[str, Concept] = {}
+    for a in articles:
+        for c in a.concepts:
+            first = defined.setdefault(c.id, c)
+            if first is not c and (first.label != c.label or first.category != c.category):
+                problems.append(SourceProblem(
+                    c.file, c.line, f"concept {c.id!r}",
+                    f"defined differently in {first.file}:{first.line} "
+                    f"(label {first.label!r}/{c.label!r}, category {first.category}/{c.category})",
+                    "a shared concept needs the same label and category in every article"))
+    labels: dict[str, str] = {}
+    for c in defined.values():
+        other = labels.setdefault(c.label.lower(), c.id)
+        if other != c.id:
+            problems.append(SourceProblem(c.file, c.line, f"concept {c.id!r}",
+                                          f"label {c.label!r} is also the label of {other!r}"))
+    return defined
+
+
+def _undefined_references(articles: list[Article], defined: dict[str, Concept]) -> list[SourceProblem]:
+    """A problem for every relation end that no article defines."""
+    problems = []
+    for a in articles:
+        for r in a.relations:
+            for role, cid in (("subject", r.subject), ("object", r.object)):
+                if cid not in defined:
+                    close = difflib.get_close_matches(cid, list(defined), n=1)
+                    problems.append(SourceProblem(
+                        r.file, r.line, f"relation {r.subject} {r.predicate} {r.object}",
+                        f"{role} {cid!r} is referenced but not defined",
+                        f"did you mean {close[0]!r}?" if close else "add it to concepts"))
+    return problems
+
+
 def read_sources(paths: list[Path], *, categories: set[str] | None = None,
                  predicates: set[str] | None = None) -> list[Article]:
     """Read several source files and check what spans them: references and shared concepts.
@@ -421,34 +458,10 @@ def read_sources(paths: list[Path], *, categories: set[str] | None = None,
     if problems:
         raise SourceError(problems)
     ids = [a.id for a in articles]
-    for a in articles:
-        if ids.count(a.id) > 1:
-            problems.append(SourceProblem(str(a.file), 1, "article.id", f"{a.id!r} is used by two source files"))
-    defined: dict[str, Concept] = {}
-    for a in articles:
-        for c in a.concepts:
-            first = defined.setdefault(c.id, c)
-            if first is not c and (first.label != c.label or first.category != c.category):
-                problems.append(SourceProblem(
-                    c.file, c.line, f"concept {c.id!r}",
-                    f"defined differently in {first.file}:{first.line} "
-                    f"(label {first.label!r}/{c.label!r}, category {first.category}/{c.category})",
-                    "a shared concept needs the same label and category in every article"))
-    labels: dict[str, str] = {}
-    for c in defined.values():
-        other = labels.setdefault(c.label.lower(), c.id)
-        if other != c.id:
-            problems.append(SourceProblem(c.file, c.line, f"concept {c.id!r}",
-                                          f"label {c.label!r} is also the label of {other!r}"))
-    for a in articles:
-        for r in a.relations:
-            for role, cid in (("subject", r.subject), ("object", r.object)):
-                if cid not in defined:
-                    close = difflib.get_close_matches(cid, list(defined), n=1)
-                    problems.append(SourceProblem(
-                        r.file, r.line, f"relation {r.subject} {r.predicate} {r.object}",
-                        f"{role} {cid!r} is referenced but not defined",
-                        f"did you mean {close[0]!r}?" if close else "add it to concepts"))
+    problems += [SourceProblem(str(a.file), 1, "article.id", f"{a.id!r} is used by two source files")
+                 for a in articles if ids.count(a.id) > 1]
+    defined = _shared_concepts(articles, problems)
+    problems += _undefined_references(articles, defined)
     if problems:
         raise SourceError(problems)
     return articles

@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph
 
 from ..vocab import PREFIXES
-from .rdfxml import serialize_rdfxml
 from .store import new_graph
 
-__all__ = ["canonical", "jsonld", "ntriples", "serialize_rdfxml", "turtle"]
+__all__ = ["canonical", "jsonld", "ntriples", "rdfxml", "turtle"]
 
 
 def _bnode_labels(graph: Graph) -> dict[BNode, BNode]:
@@ -91,3 +91,10 @@ def turtle(graph: Graph) -> bytes:
     """Turtle of a graph made by :func:`canonical` (rdflib's Turtle writer keeps its order)."""
     return graph.serialize(format="turtle", encoding="utf-8")
 
+
+def rdfxml(graph: Graph) -> bytes:
+    """RDF/XML of a graph made by :func:`canonical`: Oxigraph's writer over the sorted triples,
+    one element per subject (rdflib's RDF/XML writers follow hash order, so their bytes vary)."""
+    quads = ox.parse(ntriples(graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    triples = sorted((q.triple for q in quads), key=str)
+    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)

@@ -4,10 +4,13 @@ triples in the named graph :data:`~pathokg.vocab.INFERRED_GRAPH`."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..vocab import INFERRED_GRAPH, PREFIXES
+from ..errors import SourceError, SourceProblem
+from ..vocab import BASE, INFERRED_GRAPH, PREFIXES
 
 
 def new_graph() -> Graph:
@@ -15,6 +18,20 @@ def new_graph() -> Graph:
     g = Graph(bind_namespaces="core")
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True)
+    return g
+
+
+def read_project_turtle(path: Path, item: str) -> Graph:
+    """Parse one of the project's own Turtle files (the ontology, the shapes), its relative IRIs
+    resolved against :data:`~pathokg.vocab.BASE`.
+
+    :raises SourceError: naming the file and what it is (``item``) when it does not parse.
+    """
+    g = new_graph()
+    try:
+        g.parse(path, format="turtle", publicID=BASE)
+    except Exception as exc:  # rdflib raises several parser exception types
+        raise SourceError([SourceProblem(str(path), None, item, f"cannot be parsed: {exc}")]) from None
     return g
 
 

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..checks.qc import check_qc
 from ..checks.reasoner import classify, reasoner_violations
-from ..checks.shacl import check_shacl
+from ..checks.validate import check_qc, check_shacl
 from ..curation.assemble import Assembly, assemble
 from ..errors import ReasonerUnavailable, ValidationError, Violation
 from ..paths import default_out_dir

@@ -15,8 +15,7 @@ from rdflib import Graph
 
 from ..curation.assemble import Assembly
 from ..paths import INFERRED, JSONLD, MAP_FILE, NTRIPLES, OWL_XML, SOURCES_FOLDER, SSSOM, TURTLE, VOID_FILE
-from ..rdf.canonical import canonical, jsonld, ntriples, serialize_rdfxml, turtle
-from ..vocab import PREFIXES
+from ..rdf.canonical import canonical, jsonld, ntriples, rdfxml, turtle
 from .metadata import counts, dataset_description, sssom
 
 #: A writer of files beyond the RDF serialisations: it reads the release store (asserted default
@@ -56,7 +55,7 @@ def write_release(assembly: Assembly, inferred: Graph, store: ox.Store, folder: 
     numbers = counts(assembly)
     numbers["inferred"] = len(entailed)
     (folder / TURTLE).write_bytes(turtle(graph))
-    (folder / OWL_XML).write_text(serialize_rdfxml(graph, PREFIXES), encoding="utf-8")
+    (folder / OWL_XML).write_bytes(rdfxml(graph))
     (folder / JSONLD).write_text(jsonld(graph), encoding="utf-8")
     (folder / NTRIPLES).write_text(ntriples(graph), encoding="utf-8")
     (folder / SSSOM).write_text(sssom(assembly), encoding="utf-8")
