@@ -22,8 +22,6 @@ from pathokg.querying.params import bind_params
 from pathokg.rdf.store import as_store
 from pathokg.vocab import PK, PKO
 
-from .helpers import require_executable
-
 pytestmark = pytest.mark.browser
 
 CKD_QUOTE = "Individuals with chronic kidney disease (CKD) are at increased risk of dystrophic calcification."
@@ -31,8 +29,6 @@ CKD_QUOTE = "Individuals with chronic kidney disease (CKD) are at increased risk
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[Any]:
-    require_executable("chromium", "apt-get install -y chromium chromium-driver")
-    require_executable("chromedriver", "apt-get install -y chromium-driver")
     pytest.importorskip("selenium")
     from .helpers.browser import chromium
 

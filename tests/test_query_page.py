@@ -4,15 +4,13 @@ from outside the server."""
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .helpers import require, require_executable
+from .helpers.browser import chromium
 from .helpers.server import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -26,24 +24,8 @@ def server(release_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[object]:
-    chromium = require_executable("chromium", "apt-get install chromium")
-    chromedriver = "/usr/bin/chromedriver"
-    require(Path(chromedriver).is_file(), "apt-get install chromium-driver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="pathokg-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    drv = webdriver.Chrome(service=Service(chromedriver), options=options)
-    yield drv
-    drv.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chromium() as drv:
+        yield drv
 
 
 def requested_urls(driver: object) -> list[str]:

@@ -16,9 +16,21 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage
          "--no-first-run", "--hide-scrollbars", "--force-device-scale-factor=1")
 
 
+def require_chromium() -> None:
+    """Skip (fail under CI) when Debian's chromium or chromedriver is missing."""
+    from . import require_executable
+
+    require_executable("chromium", "apt-get install -y chromium chromium-driver")
+    require_executable("chromedriver", "apt-get install -y chromium-driver")
+
+
 @contextmanager
 def chromium(width: int = 1600, height: int = 1000) -> Iterator[Any]:
-    """A Selenium driver for headless Chromium with a fresh profile; performance log enabled."""
+    """A Selenium driver for headless Chromium with a fresh profile; performance log enabled.
+
+    Skips the test (fails under CI) when the browser is missing.
+    """
+    require_chromium()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
