@@ -62,6 +62,13 @@ def ontology_terms(ontology: Graph) -> tuple[set[str], set[str]]:
     return categories, predicates
 
 
+def relation_labels(ontology: Graph) -> dict[str, str]:
+    """Relation name (``isRiskFactorFor``) -> its English label (``is a risk factor for``)."""
+    return {str(p)[len(str(PKO)):]: str(label)
+            for p in ontology.subjects(RDF.type, OWL.ObjectProperty) if str(p).startswith(str(PKO))
+            for label in ontology.objects(p, RDFS.label)}
+
+
 def source_files(sources_dir: Path = SOURCES_DIR) -> list[Path]:
     """The curated source files of a folder, in name order."""
     return sorted(sources_dir.glob("*.yaml"))

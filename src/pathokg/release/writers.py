@@ -14,8 +14,20 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from ..curation.assemble import Assembly
-from ..paths import INFERRED, JSONLD, MAP_FILE, NTRIPLES, OWL_XML, SOURCES_FOLDER, SSSOM, TURTLE, VOID_FILE
+from ..curation.assemble import Assembly, relation_labels
+from ..curation.audit import review_markdown
+from ..paths import (
+    INFERRED,
+    JSONLD,
+    MAP_FILE,
+    NTRIPLES,
+    OWL_XML,
+    REVIEW_FILE,
+    SOURCES_FOLDER,
+    SSSOM,
+    TURTLE,
+    VOID_FILE,
+)
 from ..rdf.canonical import canonical, jsonld, ntriples, rdfxml, turtle
 from ..vocab import PKO
 from .metadata import counts, dataset_description, sssom
@@ -67,6 +79,8 @@ def write_release(assembly: Assembly, inferred: Graph, store: ox.Store, folder: 
     (folder / INFERRED).write_bytes(turtle(entailed))
     void = canonical(dataset_description(assembly, version, numbers))
     (folder / VOID_FILE).write_bytes(turtle(void))
+    (folder / REVIEW_FILE).write_text(review_markdown(assembly.articles, relation_labels(assembly.graph),
+                                                      version), encoding="utf-8")
     sources = folder / SOURCES_FOLDER
     sources.mkdir()
     for a in assembly.articles:
