@@ -1,9 +1,12 @@
 """Options several commands share, each defined once: ``--release``, ``--param``, ``--format``,
-``--out`` and ``--timeout``."""
+``--out``, ``--force`` and ``--timeout``; and a clean stop on SIGTERM for the commands that write."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,6 +41,32 @@ def out_option(default: Path | None, help: str, *, folder: bool | None = False) 
     kind = click.Path(file_okay=folder is not True, dir_okay=folder is not False, path_type=Path)
     return click.option("--out", "out", type=kind, default=default,
                         show_default=default is not None, help=help)
+
+
+#: ``--force``: replace an output that pathokg did not write (it is never done silently).
+force_option = click.option(
+    "--force", is_flag=True,
+    help="Replace --out even if it is not something pathokg wrote (a folder is replaced whole).")
+
+
+@contextmanager
+def stop_cleanly_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM (``kill``, a CI timeout) into an exit that runs the clean-ups of the atomic
+    writers, so a stopped command leaves the previous state and no temporary files (exit 143)."""
+
+    def stop(signum: int, _frame: object) -> None:
+        click.echo("terminated; nothing was changed", err=True)
+        sys.exit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding application): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def timeout_option(default: float, help: str) -> Callable[[F], F]:
