@@ -20,9 +20,9 @@ from .options import format_option, param_option, parse_params, release_option, 
 CLI_TIMEOUT = 60.0
 
 _ENDPOINT = click.option("--endpoint", metavar="URL", default=None,
-                         help="Run on this SPARQL 1.1 endpoint instead of the embedded graph.")
+                         help="Run on this SPARQL 1.1 endpoint instead of the embedded graph (a store `pathokg publish` wrote: its plain query URL).")
 _ASSERTED = click.option("--asserted-only", is_flag=True,
-                         help="Leave out the inferred triples (embedded graph only).")
+                         help="Leave out the inferred triples (on the embedded graph, or a store `pathokg publish` wrote).")
 _TIMEOUT = timeout_option(CLI_TIMEOUT, "Seconds before the query is abandoned.")
 
 
