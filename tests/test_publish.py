@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 import pathokg
 from pathokg.cli import main
-from pathokg.errors import RemoteError
+from pathokg.errors import ArgumentError, RemoteError
 from pathokg.paths import NTRIPLES
 from pathokg.release.publish import PublishReport, default_query_endpoint, publish, verify
 from pathokg.vocab import DATASET_IRI
@@ -141,5 +141,5 @@ def test_a_store_that_is_down_is_a_clear_error(release_dir: Path) -> None:
 
 def test_query_endpoint_defaults() -> None:
     assert default_query_endpoint("http://h:3030/ds/data") == "http://h:3030/ds/sparql"
-    with pytest.raises(RemoteError, match="--query-endpoint"):
+    with pytest.raises(ArgumentError, match="--query-endpoint"):
         default_query_endpoint("http://h/somewhere")

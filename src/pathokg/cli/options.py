@@ -71,7 +71,8 @@ def stop_cleanly_on_sigterm() -> Iterator[None]:
 
 def timeout_option(default: float, help: str) -> Callable[[F], F]:
     """``--timeout SECONDS``."""
-    return click.option("--timeout", type=float, default=default, show_default=True, help=help)
+    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=default,
+                        show_default=True, help=help)
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:

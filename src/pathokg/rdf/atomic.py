@@ -58,7 +58,8 @@ def written_by_pathokg(path: Path) -> bool:
 
 
 def _cannot_write(path: Path, exc: OSError) -> OutputError:
-    reason = exc.strerror or str(exc)
+    in_the_way = next((p for p in Path(path).parents if p.exists() and not p.is_dir()), None)
+    reason = f"{in_the_way} is a file, not a folder" if in_the_way else exc.strerror or str(exc)
     return OutputError(f"cannot write {path}: {reason}; choose an --out you can write to")
 
 

@@ -23,7 +23,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from ..errors import RemoteError
+from ..errors import ArgumentError, RemoteError
 from ..paths import INFERRED, NTRIPLES, PUBLISH_QUERIES
 from ..querying.files import read_query_file
 from ..querying.release import release_folder
@@ -91,14 +91,14 @@ def default_query_endpoint(store: str) -> str:
     >>> default_query_endpoint("http://localhost:7878/store")
     'http://localhost:7878/query'
 
-    :raises RemoteError: when the store's layout is unknown (pass ``--query-endpoint``).
+    :raises ArgumentError: when the store's layout is unknown (pass ``--query-endpoint``).
     """
     parts = urlsplit(store)
     for suffix, query_path in QUERY_ENDPOINTS.items():
         if parts.path.rstrip("/").endswith(suffix):
             path = parts.path.rstrip("/")[: -len(suffix)] + query_path
             return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-    raise RemoteError(f"cannot tell the query endpoint of the store {store}; "
+    raise ArgumentError(f"cannot tell the query endpoint of the store {store}; "
                       "pass --query-endpoint URL (the store's SPARQL query endpoint)")
 
 
