@@ -213,12 +213,12 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return text
 
 
-def check(mistake: Mistake, scratch: Path) -> None:
+def check(mistake: Mistake, scratch: Path, timeout: float = 120) -> None:
     values = {"tmp": str(scratch), "port": str(free_port())}
     before = _snapshot(scratch)
     args = tuple(_fill(a, values) for a in mistake.args)
     env = {k: _fill(v, values) for k, v in mistake.env}
-    out = run(args, scratch, env)
+    out = run(args, scratch, env, timeout=timeout)
     message = out.stderr
     assert out.returncode == mistake.exit_code, (out.returncode, message, out.stdout)
     assert "Traceback" not in message + out.stdout, message
@@ -246,7 +246,7 @@ def test_a_serve_mistake_gets_one_clear_line(mistake: Mistake, scratch: Path) ->
         port = busy.getsockname()[1]
         mistake = Mistake(mistake.what, tuple(a.replace("{busy_port}", str(port)) for a in mistake.args),
                           mistake.exit_code, tuple(s.replace("{busy_port}", str(port)) for s in mistake.says))
-        check(mistake, scratch)
+        check(mistake, scratch, timeout=30)  # a mistake must not leave serve hanging
 
 
 def test_there_are_at_least_30_mistakes() -> None:
