@@ -75,7 +75,7 @@ def query(name: str, *, endpoint: str | None = None, inferred: bool = True,
     """Run the named query ``name`` with parameters.
 
     ``pathokg.query("concept-lookup", text="ckd")`` replaces ``?_text`` in the query. A concept
-    parameter takes any name of a concept (``pathokg.query("risk-factors", condition="DC")``).
+    parameter takes any name of a concept (``pathokg.query("evidence", subject="CKD")``).
 
     :raises QueryError: an unknown query or parameter, or a value that names nothing of its kind
         (the message lists close matches; see :mod:`pathokg.querying.values`).
