@@ -20,7 +20,7 @@ remote), read with ``queries/internal/concept-names.rq`` and ``category-names.rq
 >>> resolve_values(get_query("risk-factors"), {"condition": "pk:dystrophic-calcificaton"}, names)
 Traceback (most recent call last):
 ...
-pathokg.errors.QueryError: parameter condition: unknown concept 'pk:dystrophic-calcificaton'; did you mean: dystrophic calcification, ...?
+pathokg.errors.QueryError: parameter condition: unknown concept 'pk:dystrophic-calcificaton'; did you mean: ...?
 """
 
 from __future__ import annotations
