@@ -45,6 +45,17 @@ def _id_of(iri: str) -> str:
 _OBO_ID = re.compile(r"^([A-Za-z]+)_(\w+)$")
 
 
+def expand_identifier(value: str) -> str | None:
+    """The IRI of a CURIE of a known prefix (``pk:burn``, ``MESH:D002114``) or of an OBO id
+    (``HP_0012622``), or ``None``.
+
+    >>> expand_identifier("HP_0012622")
+    'http://purl.obolibrary.org/obo/HP_0012622'
+    """
+    obo = _OBO_ID.match(value)
+    return expand_curie(value) or (expand_curie(f"{obo[1]}:{obo[2]}") if obo else None)
+
+
 def _plain(key: str) -> str:
     """A name as words, for close matches: an IRI's or CURIE's last part, ``-`` and ``_`` as spaces
     (``pk:dystrophic-calcificaton`` -> ``dystrophic calcificaton``)."""
@@ -87,8 +98,7 @@ class ConceptIndex:
             wanted = wanted[1:-1]
         if wanted in self.concepts:
             return wanted
-        obo = _OBO_ID.match(wanted)
-        expanded = expand_curie(wanted) or (expand_curie(f"{obo[1]}:{obo[2]}") if obo else None)
+        expanded = expand_identifier(wanted)
         if expanded in self.concepts:
             return expanded
         key = wanted.casefold()

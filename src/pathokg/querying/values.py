@@ -33,14 +33,12 @@ import pyoxigraph as ox
 
 from ..errors import ConceptNotFound, QueryError
 from ..paths import INTERNAL_QUERIES
-from ..vocab import expand_curie
-from .concepts import ConceptIndex, ConceptName
+from .concepts import ConceptIndex, ConceptName, expand_identifier
 from .files import QueryFile, read_query_file
 
 #: The query that lists the names of each kind of thing a parameter can name.
 NAMES_QUERIES: dict[str, Path] = {"concept": INTERNAL_QUERIES / "concept-names.rq",
                                   "category": INTERNAL_QUERIES / "category-names.rq"}
-_OBO_ID = re.compile(r"^([A-Za-z]+)_(\w+)$")
 _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 Rows = list[dict[str, str | None]]
@@ -111,8 +109,7 @@ def external_iri(value: str) -> str | None:
     value = value.strip()
     if value.startswith("<") and value.endswith(">"):
         return value[1:-1] if _IRI.match(value[1:-1]) else None
-    obo = _OBO_ID.match(value)
-    return expand_curie(value) or (expand_curie(f"{obo[1]}:{obo[2]}") if obo else None)
+    return expand_identifier(value)
 
 
 def resolve_value(kind: str, value: str, names: Names) -> str:
