@@ -246,7 +246,7 @@ def test_a_serve_mistake_gets_one_clear_line(mistake: Mistake, scratch: Path) ->
         port = busy.getsockname()[1]
         mistake = Mistake(mistake.what, tuple(a.replace("{busy_port}", str(port)) for a in mistake.args),
                           mistake.exit_code, tuple(s.replace("{busy_port}", str(port)) for s in mistake.says))
-        check(mistake, scratch, timeout=30)  # a mistake must not leave serve hanging
+        check(mistake, scratch, timeout=15)  # a mistake must not leave serve hanging
 
 
 def test_there_are_at_least_30_mistakes() -> None:
