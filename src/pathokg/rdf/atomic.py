@@ -64,7 +64,7 @@ def _cannot_write(path: Path, exc: OSError) -> OutputError:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
+    if pid == os.getpid() or os.name == "nt":  # Windows: os.kill(pid, 0) would signal the process
         return True
     try:
         os.kill(pid, 0)
