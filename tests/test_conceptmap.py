@@ -140,14 +140,15 @@ def test_views_teach(release_graph: Graph) -> None:
 
 def test_unknown_focus_is_a_clear_error_and_writes_nothing(release_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "map.html"
-    out.write_text("previous")
+    previous = '<meta name="generator" content="pathokg concept map"> previous'
+    out.write_text(previous)
     result = CliRunner().invoke(main, ["map", "--release", str(release_dir), "--focus",
                                        "kidny disease", "--out", str(out)])
     assert result.exit_code == 2
     assert "unknown concept 'kidny disease'" in result.output
     assert "chronic kidney disease" in result.output
     assert "Traceback" not in result.output
-    assert out.read_text() == "previous"
+    assert out.read_text() == previous
     assert list(tmp_path.iterdir()) == [out]
 
 

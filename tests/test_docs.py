@@ -27,9 +27,27 @@ def test_readme_has_exactly_two_setup_commands() -> None:
     assert "pip install -e '.[test]'" in install_and_test and "pytest" in install_and_test
 
 
-def test_ci_runs_the_readme_test_command() -> None:
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert _blocks("bash")[1] in ci.splitlines()
+def test_ci_runs_both_readme_commands_verbatim_first_the_front_door() -> None:
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    first, test = _blocks("bash")
+    assert first in lines and test in lines
+    assert lines.index(first) < lines.index(test)
+    between = lines[lines.index(first) + 1:lines.index(test)]
+    assert "bash .ci/front-door dist" in between, "the release the first command wrote is checked"
+    assert "rm -rf .venv dist" in between, "the test command runs in another fresh venv"
+
+
+def test_the_exit_code_table_is_true() -> None:
+    from pathokg import errors
+
+    table = re.search(r"\| code \| meaning \|.*?\n\n", README, re.S)
+    assert table is not None
+    codes = {c for row in re.findall(r"^\| ([\d, ]+) \|", table.group(0), re.M)
+             for c in map(int, row.split(","))}
+    assert codes == {0, 1, 2, 3, 4, 130, 143}
+    raised = {cls.exit_code for cls in vars(errors).values()
+              if isinstance(cls, type) and issubclass(cls, errors.PathoKGError)}
+    assert raised == {1, 2, 3, 4}
 
 
 def test_readme_sparql_example_returns_the_hedged_quote_and_the_caveat(release_dir: Path) -> None:

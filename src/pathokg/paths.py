@@ -53,6 +53,11 @@ INFERRED = "pathokg-inferred.ttl"
 MAP_FILE = "concept-map.html"
 REVIEW_FILE = "review.md"
 SOURCES_FOLDER = "sources"
+#: The marker a release folder carries: what wrote it and every file it holds (see
+#: :mod:`pathokg.rdf.atomic`); a build replaces only a folder that carries it (or is empty).
+RELEASE_MARKER = ".pathokg-release"
+#: The same for a Neo4j export folder.
+EXPORT_MARKER = ".pathokg-export"
 
 
 def default_out_dir() -> Path:

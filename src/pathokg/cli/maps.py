@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .options import out_option, param_option, parse_params, release_option
+from .options import force_option, out_option, param_option, parse_params, release_option, stop_cleanly_on_sigterm
 
 
 @click.command("map")
@@ -25,9 +25,10 @@ from .options import out_option, param_option, parse_params, release_option
 @click.option("--inferred", is_flag=True, help="Add inferred relations, drawn dashed and grey.")
 @click.option("--title", default=None, help="The page title.")
 @release_option
+@force_option
 def map_command(out: Path, view: str, query: str | None, params: tuple[str, ...],
                 sparql: str | None, focus: str | None, depth: int, inferred: bool,
-                title: str | None, release: Path | None) -> None:
+                title: str | None, release: Path | None, force: bool) -> None:
     """Write the concept map: one HTML file that works offline, from disk, on any computer.
 
     \b
@@ -43,9 +44,10 @@ def map_command(out: Path, view: str, query: str | None, params: tuple[str, ...]
     if params and query is None:
         raise click.UsageError("--param needs --query")
     t0 = time.perf_counter()
-    result = write_map(out, release_store(release), view=view, query=query, sparql=sparql,
-                       focus=focus, depth=depth, inferred=inferred, title=title,
-                       params=parse_params(params))
+    with stop_cleanly_on_sigterm():
+        result = write_map(out, release_store(release), view=view, query=query, sparql=sparql,
+                           focus=focus, depth=depth, inferred=inferred, title=title,
+                           params=parse_params(params), force=force)
     m = result.model
     inferred_count = sum(e.inferred for e in m.edges)
     extra = f" ({inferred_count} inferred)" if inferred else ""

@@ -24,7 +24,7 @@ from rdflib import Graph
 from ..errors import ConceptNotFound, PathoKGError, UnknownViewError
 from ..querying.engine import Engine
 from ..querying.release import release_store
-from ..rdf.atomic import write_file
+from ..rdf.atomic import check_file, write_file
 from ..rdf.store import as_store
 from .layout import Positions, force_layout, pathway_layout, radial_layout
 from .model import MapModel, model_from_graph
@@ -128,10 +128,16 @@ def _select(full: MapModel, engine: Engine, chosen: View, *, focus: str | None, 
     return model, chosen, chosen.summary
 
 
-def write_map(path: Path | str, graph: Graph | ox.Store | None = None, **kwargs: Any) -> ConceptMap:
-    """Build a map (see :func:`make_map`) and write it to ``path`` atomically."""
+def write_map(path: Path | str, graph: Graph | ox.Store | None = None, *, force: bool = False,
+              **kwargs: Any) -> ConceptMap:
+    """Build a map (see :func:`make_map`) and write it to ``path`` atomically.
+
+    :param force: replace ``path`` even if pathokg did not write it (see :mod:`pathokg.rdf.atomic`).
+    :raises OutputError: ``path`` is not pathokg's to replace, or cannot be written.
+    """
+    check_file(path, force=force)  # before the work, so a refusal costs nothing
     result = make_map(graph, **kwargs)
-    write_file(path, result.html)
+    write_file(path, result.html, force=force)
     return result
 
 

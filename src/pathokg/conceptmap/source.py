@@ -14,6 +14,7 @@ from ..paths import MAP_QUERIES
 from ..querying.engine import Engine
 from ..querying.files import QueryFile, get_query, read_query_file
 from ..querying.params import bind_params
+from ..querying.values import StoreNames, resolve_values
 from ..rdf.store import has_inferred, inferred_graph
 from .model import Triple
 
@@ -57,5 +58,9 @@ def construct(engine: Engine, text: str, *, inferred: bool = False) -> set[Tripl
 
 def named_construct(engine: Engine, query: QueryFile, params: dict[str, str] | None = None,
                     *, inferred: bool = False) -> set[Triple]:
-    """The triples of a named CONSTRUCT query, with its parameters bound."""
-    return construct(engine, bind_params(query, dict(params or {})), inferred=inferred)
+    """The triples of a named CONSTRUCT query, with its parameters checked and bound.
+
+    :raises QueryError: a value that names nothing of its kind (with close matches).
+    """
+    values = resolve_values(query, dict(params or {}), StoreNames(engine.store))
+    return construct(engine, bind_params(query, values), inferred=inferred)

@@ -20,6 +20,7 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..errors import ExportError
+from ..paths import EXPORT_MARKER
 from ..rdf.atomic import replace_folder
 from .formats import to_json
 
@@ -147,8 +148,9 @@ def load_cypher(graph: nx.MultiDiGraph) -> str:
         edge_columns=EDGE_COLUMNS, labels=labels, types=types)
 
 
-def write_neo4j(graph: nx.MultiDiGraph, folder: Path) -> Path:
-    """Write the three files into ``folder``, replacing it atomically."""
+def write_neo4j(graph: nx.MultiDiGraph, folder: Path, *, force: bool = False) -> Path:
+    """Write the three files into ``folder``, replacing it atomically; a folder that is not a
+    pathokg Neo4j export (no :data:`~pathokg.paths.EXPORT_MARKER`) is refused unless ``force``."""
     files = {NODES_FILE: nodes_csv(graph), RELATIONSHIPS_FILE: relationships_csv(graph),
              CYPHER_FILE: load_cypher(graph)}
 
@@ -157,5 +159,5 @@ def write_neo4j(graph: nx.MultiDiGraph, folder: Path) -> Path:
             (tmp / name).write_text(text, encoding="utf-8")
             (tmp / name).chmod(0o644)
 
-    replace_folder(folder, fill)
+    replace_folder(folder, fill, marker=EXPORT_MARKER, what="pathokg Neo4j export", force=force)
     return Path(folder)

@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from ..errors import QueryError
-from ..querying.files import get_query, list_queries
+from ..querying.files import QueryFile, get_query, list_queries, read_query_file
 from ..querying.params import bind_params
+from ..querying.results import QueryResult
 from ..querying.safety import MAX_QUERY_CHARS
+from ..querying.values import NAMES_QUERIES, Names, resolve_values
 from .state import App, error_response
+from .workers import Job
 
 
 def api_router(state: App) -> APIRouter:
     """The routes of ``/api/queries`` over the app's worker pool."""
     router = APIRouter(prefix="/api", tags=["named queries"])
+    names_rows: dict[Path, list[dict[str, str | None]]] = {}  # the names queries' rows, read once
+
+    async def checked(query: QueryFile, params: dict[str, str]) -> dict[str, str]:
+        """The values checked for their parameters' kinds (a value that names nothing: 400)."""
+        for p in query.params:
+            path = NAMES_QUERIES.get(p.kind)
+            if p.name in params and path is not None and path not in names_rows:
+                answer = await state.run(Job(read_query_file(path).text_with_base(), False, "srj", None))
+                names_rows[path] = QueryResult(answer.form, srj=answer.body).rows
+        return resolve_values(query, params, Names(lambda q: names_rows[q.path], "the server's graph"))
 
     @router.get("/queries", summary="The named queries with their parameters")
     def queries() -> list[dict[str, Any]]:
         return [{"name": q.name, "summary": q.summary, "description": q.description,
                  "tags": list(q.tags),
-                 "parameters": [{"name": p.name, "default": p.default,
+                 "parameters": [{"name": p.name, "kind": p.kind, "default": p.default,
                                  "description": p.description} for p in q.params],
                  "url": f"/api/queries/{q.name}"} for q in list_queries()]
 
@@ -35,7 +49,7 @@ def api_router(state: App) -> APIRouter:
         params = {k: v for k, v in request.query_params.items() if k not in {"format", "inferred"}}
         try:
             query = get_query(name)
-            text = bind_params(query, params)
+            text = bind_params(query, await checked(query, params))
             form = state.template_form(query)
         except QueryError as exc:
             return error_response(exc)
