@@ -59,7 +59,7 @@ def test_page_draws_every_concept_and_relation_of_the_graph(release_graph: Graph
                 if (s, SKOS.prefLabel, None) in release_graph and str(s).startswith(str(PK))}
     props = set(release_graph.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#ObjectProperty")))
     edges = {(s, p, o) for s, p, o in release_graph if p in props and s in concepts and o in concepts}
-    assert len(data["nodes"]) == len(concepts) == 100
+    assert len(data["nodes"]) == len(concepts) == 102
     assert data["edgeCount"] == len(data["edges"]) // 3 == len(edges)
     assert sorted(m["iri"] for m in data["nodeMeta"]) == sorted(str(c) for c in concepts)
 
@@ -123,9 +123,13 @@ def test_views_teach(release_graph: Graph) -> None:
     mech = make_map(release_graph, view="mechanism")
     pos = lay_out(mech.model, get_view("mechanism"))
     chain = ["calcium-ion-release", "inflammation", "calcium-binding-substance-release",
-             "calcium-deposition", "mineralized-nodule", "impaired-tissue-function", "complications"]
+             "calcium-deposition", "mineralized-nodule"]
     xs = [pos[str(PK[c])][0] for c in chain]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    # the nodules lead to impaired tissue function and (possibly) to complications: both after them
+    assert all(pos[str(PK[c])][0] > xs[-1] for c in ("impaired-tissue-function", "complications"))
+    # only steps stated within the process of dystrophic calcification: not the CKD pathway
+    assert str(PK["elevated-blood-calcium"]) not in mech.model.concepts
     dc = make_map(release_graph, view="dc")
     assert lay_out(dc.model, get_view("dc"))[DC] == (0.0, 0.0)
     assert CKD in dc.model.concepts and str(PK["radiography"]) in dc.model.concepts
@@ -163,7 +167,7 @@ def test_cli_writes_the_map_and_the_named_query_result(release_dir: Path, tmp_pa
 
 def test_release_has_the_map(release_dir: Path) -> None:
     page = (release_dir / MAP_FILE).read_text(encoding="utf-8")
-    assert len(_page_data(page)["nodes"]) == 100
+    assert len(_page_data(page)["nodes"]) == 102
 
 
 def test_write_is_atomic(release_graph: Graph, tmp_path: Path) -> None:
@@ -207,7 +211,7 @@ def test_routes_serve_the_map(release_dir: Path) -> None:
     home = client.get("/")
     assert home.status_code == 200 and "map-data" in home.text
     assert 'href="/query"' in home.text and _page_data(home.text)["conceptPages"] == "/"
-    assert len(_page_data(client.get("/map?focus=CKD&depth=1").text)["nodes"]) == 7
+    assert len(_page_data(client.get("/map?focus=CKD&depth=1").text)["nodes"]) == 6
     missing = client.get("/map", params={"focus": "kidny"})
     assert missing.status_code == 404 and "chronic kidney disease" in missing.text
     assert client.get("/map?view=nope").status_code == 400

@@ -50,16 +50,20 @@ def test_the_exit_code_table_is_true() -> None:
     assert raised == {1, 2, 3, 4}
 
 
-def test_readme_sparql_example_returns_the_ckd_quote(release_dir: Path) -> None:
+def test_readme_sparql_example_returns_the_hedged_quote_and_the_caveat(release_dir: Path) -> None:
     (query,) = _blocks("sparql")
     store = ox.Store()
     store.load(path=str(release_dir / TURTLE), format=ox.RdfFormat.TURTLE)
-    rows = list(store.query(query))
-    assert len(rows) == 1
-    assert rows[0]["quote"].value.startswith("Individuals with chronic kidney disease (CKD)")
-    assert rows[0]["section"].value == "Chronic Kidney Disease"
-    start, end = int(rows[0]["start"].value), int(rows[0]["end"].value)
-    assert f"oa:start {start} ; oa:end {end} ." in README
+    rows = [{v: (r[v].value if r[v] is not None else None) for v in
+             ("quote", "certainty", "condition", "section", "start", "end")} for r in store.query(query)]
+    assert len(rows) == 2
+    hedged, caveat = rows
+    assert hedged["quote"].startswith("Atherosclerosis, a disease characterized")
+    assert (hedged["certainty"], hedged["condition"]) == ("possible", "within the arteries")
+    assert hedged["section"] == "Chronic Degenerative Diseases"
+    assert f"oa:start {hedged['start']} ; oa:end {hedged['end']} ." in README
+    assert caveat["quote"].startswith("It is important to note that the presence of these causes")
+    assert (caveat["certainty"], caveat["condition"]) == ("stated", None)
 
 
 def test_every_command_is_documented_and_has_help() -> None:

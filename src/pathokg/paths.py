@@ -51,6 +51,7 @@ SSSOM = "pathokg.sssom.tsv"
 VOID_FILE = "void.ttl"
 INFERRED = "pathokg-inferred.ttl"
 MAP_FILE = "concept-map.html"
+REVIEW_FILE = "review.md"
 SOURCES_FOLDER = "sources"
 #: The marker a release folder carries: what wrote it and every file it holds (see
 #: :mod:`pathokg.rdf.atomic`); a build replaces only a folder that carries it (or is empty).

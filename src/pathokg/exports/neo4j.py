@@ -63,10 +63,13 @@ NODE_COLUMNS = [
 EDGE_COLUMNS = [
     Column("relation", "relation"), Column("label", "label"),
     Column("inferred:boolean", "inferred", "boolean"),
+    Column("certainty", "certainty"),
     Column("evidence_count:int", "evidence_count", "int"),
     Column("quotes:string[]", "quotes", "string[]"),
     Column("sections:string[]", "sections", "string[]"),
     Column("sources:string[]", "sources", "string[]"),
+    Column("certainties:string[]", "certainties", "string[]"),
+    Column("conditions:string[]", "conditions", "string[]"),
     Column("evidence", "evidence"),
 ]
 NODE_HEADER = [ID_COLUMN, *(c.header for c in NODE_COLUMNS), ":LABEL"]
@@ -122,10 +125,12 @@ def relationships_csv(graph: nx.MultiDiGraph) -> str:
         ev = d["evidence"]
         where = f"{u} {key} {v}"
         rows.append([u, v, relationship_type(d["relation"]), d["relation"], d["label"],
-                     "true" if d["inferred"] else "false", str(d["evidence_count"]),
+                     "true" if d["inferred"] else "false", d["certainty"], str(d["evidence_count"]),
                      _array([e["quote"] for e in ev], f"{where} quotes"),
                      _array([e["section"] for e in ev], f"{where} sections"),
                      _array([e["source"] for e in ev], f"{where} sources"),
+                     _array([e["certainty"] for e in ev], f"{where} certainties"),
+                     _array([" | ".join(e["conditions"]) for e in ev], f"{where} conditions"),
                      to_json(ev)])
     return _csv(rows)
 

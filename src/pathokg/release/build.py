@@ -22,7 +22,7 @@ from ..checks.validate import check_qc, check_shacl
 from ..curation.assemble import Assembly, assemble
 from ..errors import ReasonerUnavailable, ValidationError, Violation
 from ..paths import RELEASE_MARKER, default_out_dir
-from ..querying.inference import inferred_triples
+from ..querying.inference import entailments
 from ..rdf.atomic import check_replaceable, replace_folder
 from ..rdf.store import dataset_store
 from .writers import write_release
@@ -116,7 +116,7 @@ def build(out_dir: Path | str | None = None, *, sources: list[Path] | None = Non
     report = BuildReport(out_dir=out)
     t0 = time.perf_counter()
     assembly = assemble(sources)
-    inferred = inferred_triples(assembly.graph)
+    inferred = entailments(assembly.graph)
     # one store for everything that queries the release: the QC checks and the writers
     store = dataset_store(assembly.graph, inferred)
     report.timings["assemble"] = time.perf_counter() - t0

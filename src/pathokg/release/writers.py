@@ -12,10 +12,24 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.namespace import RDF
 
-from ..curation.assemble import Assembly
-from ..paths import INFERRED, JSONLD, MAP_FILE, NTRIPLES, OWL_XML, SOURCES_FOLDER, SSSOM, TURTLE, VOID_FILE
+from ..curation.assemble import Assembly, relation_labels
+from ..curation.audit import review_markdown
+from ..paths import (
+    INFERRED,
+    JSONLD,
+    MAP_FILE,
+    NTRIPLES,
+    OWL_XML,
+    REVIEW_FILE,
+    SOURCES_FOLDER,
+    SSSOM,
+    TURTLE,
+    VOID_FILE,
+)
 from ..rdf.canonical import canonical, jsonld, ntriples, rdfxml, turtle
+from ..vocab import PKO
 from .metadata import counts, dataset_description, sssom
 
 #: A writer of files beyond the RDF serialisations: it reads the release store (asserted default
@@ -47,13 +61,14 @@ def write_release(assembly: Assembly, inferred: Graph, store: ox.Store, folder: 
                   writers: tuple[StoreWriter, ...] = STORE_WRITERS) -> dict[str, int]:
     """Write every release file into ``folder`` (which must exist) and return the counts.
 
-    :param inferred: the entailments of the assembled graph (written to ``pathokg-inferred.ttl``).
+    :param inferred: the entailments of the assembled graph with their records (rule, premises,
+        certainty), written to ``pathokg-inferred.ttl``.
     :param store: the assembled graph and its entailments, for the writers that query them.
     """
     graph = canonical(assembly.graph)
     entailed = canonical(inferred)
     numbers = counts(assembly)
-    numbers["inferred"] = len(entailed)
+    numbers["inferred"] = sum(1 for _ in entailed.subjects(RDF.type, PKO.Inference))
     (folder / TURTLE).write_bytes(turtle(graph))
     (folder / OWL_XML).write_bytes(rdfxml(graph))
     (folder / JSONLD).write_text(jsonld(graph), encoding="utf-8")
@@ -64,6 +79,8 @@ def write_release(assembly: Assembly, inferred: Graph, store: ox.Store, folder: 
     (folder / INFERRED).write_bytes(turtle(entailed))
     void = canonical(dataset_description(assembly, version, numbers))
     (folder / VOID_FILE).write_bytes(turtle(void))
+    (folder / REVIEW_FILE).write_text(review_markdown(assembly.articles, relation_labels(assembly.graph),
+                                                      version), encoding="utf-8")
     sources = folder / SOURCES_FOLDER
     sources.mkdir()
     for a in assembly.articles:
