@@ -156,8 +156,12 @@ def test_cli_writes_the_map_and_the_named_query_result(release_dir: Path, tmp_pa
     page = out.read_text()
     assert "<title>Tissue injury</title>" in page
     bad = CliRunner().invoke(main, ["map", "--release", str(release_dir), "--sparql",
-                                    "SELECT * WHERE { ?s ?p ?o }", "--out", str(out)])
-    assert bad.exit_code == 2 and "CONSTRUCT" in bad.output
+                                    "ASK { ?s ?p ?o }", "--out", str(out)])
+    assert bad.exit_code == 2 and "ASK" in bad.output and "Traceback" not in bad.output
+    empty = CliRunner().invoke(main, ["map", "--release", str(release_dir), "--sparql",
+                                      "SELECT ?x WHERE { BIND(1 AS ?x) }", "--out", str(out)])
+    assert empty.exit_code == 2 and "no concept to draw" in empty.output
+    assert "<title>Tissue injury</title>" in out.read_text()  # a refused map writes nothing
 
 
 def test_release_has_the_map(release_dir: Path) -> None:
@@ -189,6 +193,9 @@ def test_show_embeds_the_map_in_a_notebook(release_dir: Path, tmp_path: Path,
     html = output["data"]["text/html"]
     assert html.startswith("<iframe srcdoc=") and "vis.Network" in html
     assert "map-data" in html and 'src="' not in html.split("srcdoc=", 1)[0]
+    assert "height:600px" in html and "class=&quot;embed&quot;" in html  # only the map and a compact bar
+    warnings_shown = [o for o in nb.cells[0].outputs if o["output_type"] == "stream" and "Warning" in o["text"]]
+    assert warnings_shown == []
 
 
 def test_routes_serve_the_map(release_dir: Path) -> None:

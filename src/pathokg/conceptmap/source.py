@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..errors import PathoKGError, QueryError
+from ..errors import PathoKGError, QueryError, ReleaseError
 from ..paths import MAP_QUERIES
 from ..querying.engine import Engine
 from ..querying.files import QueryFile, get_query, read_query_file
 from ..querying.params import bind_params
 from ..querying.release import release_store
+from ..querying.safety import check_query
 from ..rdf.store import has_inferred, inferred_graph
 from ..vocab import PREFIXES
 from .model import MapModel, Triple, model_from_graph
@@ -111,21 +112,31 @@ def run_named(engine: Engine, query: QueryFile, params: dict[str, str] | None = 
 
 def draws(query: QueryFile, store: ox.Store | None = None) -> bool:
     """Whether a named query can be drawn as a map: a CONSTRUCT or DESCRIBE, or a SELECT whose
-    rows (with the parameters' defaults, on the release) hold concepts. For ``pathokg queries``.
+    rows (with the parameters' defaults, on the release) hold concepts; without a release to try
+    it on, every SELECT counts. For ``pathokg queries``.
 
     >>> from pathokg.querying.files import get_query
     >>> draws(get_query("treatments")), draws(get_query("summary-statistics"))
     (True, False)
     """
     try:
-        target = store if store is not None else release_store()
-        drawn = run_named(Engine(target), query)
+        text = bind_params(query, {})
+        form = check_query(text)
     except PathoKGError:
         return False
-    if drawn.graph:
+    if form in ("CONSTRUCT", "DESCRIBE"):
         return True
-    model = model_from_graph(target)
-    return bool(concepts_named(model, drawn))
+    if form != "SELECT":
+        return False
+    try:
+        target = store if store is not None else release_store()
+    except ReleaseError:
+        return True
+    try:
+        drawn = run_for_map(Engine(target), text)
+    except PathoKGError:
+        return False
+    return bool(concepts_named(model_from_graph(target), drawn))
 
 
 def concepts_named(model: MapModel, drawn: Drawn) -> set[str]:
