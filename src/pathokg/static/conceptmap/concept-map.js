@@ -152,16 +152,38 @@
     }
   }
   api.openingView = openingView;
-  /* Fit these concepts, but never below the legible scale. */
-  function fitNodes(ids, animate) {
+  /* The part of the map a drawer covers (px): on the right on a wide screen, at the bottom on a
+   * small one. */
+  function covered() {
+    var out = { right: 0, bottom: 0, left: 0 };
+    ["panel", "story", "quiz", "legend-drawer"].forEach(function (id) {
+      var d = document.getElementById(id);
+      if (d.hidden) { return; }
+      var r = d.getBoundingClientRect(), m = container.getBoundingClientRect();
+      if (r.width >= m.width * 0.95) { out.bottom = Math.max(out.bottom, m.bottom - r.top); }
+      else if (r.left > m.left + 1) { out.right = Math.max(out.right, m.right - r.left); }
+      else { out.left = Math.max(out.left, r.right - m.left); }
+    });
+    return out;
+  }
+  /* Fit these concepts into the part of the map no drawer covers, never below the legible scale. */
+  function fitNodes(ids) {
     if (!ids.length) { return; }
+    var c = covered(), m = container.getBoundingClientRect();
+    var w = Math.max(m.width - c.right - c.left, m.width * 0.3), h = Math.max(m.height - c.bottom, m.height * 0.3);
     network.fit({ nodes: ids, animation: false });
-    if (network.getScale() < MIN_SCALE) {
-      var xs = 0, ys = 0;
-      ids.forEach(function (id) { var p = network.getPosition(id); xs += p.x; ys += p.y; });
-      network.moveTo({ position: { x: xs / ids.length, y: ys / ids.length }, scale: MIN_SCALE, animation: false });
-    }
-    if (animate) { network.redraw(); }
+    var scale = Math.max(MIN_SCALE, network.getScale() * Math.min(w / m.width, h / m.height));
+    var xs = 0, ys = 0;
+    ids.forEach(function (id) { var p = network.getPosition(id); xs += p.x; ys += p.y; });
+    var box = ids.map(function (id) { return network.getBoundingBox(id); });
+    var cx = (Math.min.apply(null, box.map(function (b) { return b.left; })) +
+              Math.max.apply(null, box.map(function (b) { return b.right; }))) / 2;
+    var cy = (Math.min.apply(null, box.map(function (b) { return b.top; })) +
+              Math.max.apply(null, box.map(function (b) { return b.bottom; }))) / 2;
+    if (network.getScale() * Math.min(w / m.width, h / m.height) < MIN_SCALE) { cx = xs / ids.length; cy = ys / ids.length; }
+    /* the centre of the uncovered part, in map units */
+    network.moveTo({ position: { x: cx + (c.right - c.left) / 2 / scale, y: cy + c.bottom / 2 / scale },
+                     scale: scale, animation: false });
   }
   api.fitNodes = fitNodes;
 
@@ -455,8 +477,9 @@
     showNode(i);
     openDrawer("panel");
     if (focus) {
-      network.focus(i, { scale: Math.max(network.getScale(), MIN_SCALE + 0.15),
-                         animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+      var c = covered(), scale = Math.max(network.getScale(), MIN_SCALE + 0.15), p = network.getPosition(i);
+      network.moveTo({ position: { x: p.x + (c.right - c.left) / 2 / scale, y: p.y + c.bottom / 2 / scale },
+                       scale: scale, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
     }
     api.emit("select");
   }
