@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -199,17 +198,9 @@ def test_show_embeds_the_map_in_a_notebook(release_dir: Path, tmp_path: Path,
 
 
 def test_routes_serve_the_map(release_dir: Path) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from fastapi import FastAPI
-        from fastapi.testclient import TestClient
+    from .helpers.web import map_client
 
-    from pathokg.web.maps import router
-
-    app = FastAPI()
-    app.state.pathokg_release = str(release_dir)
-    app.include_router(router)
-    client = TestClient(app)
+    client = map_client(release_dir)
     home = client.get("/")
     assert home.status_code == 200 and "map-data" in home.text
     assert 'href="/query"' in home.text and _page_data(home.text)["conceptPages"] == "/"

@@ -13,7 +13,6 @@ import json
 import re
 import sqlite3
 import subprocess
-import warnings
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -30,7 +29,7 @@ from pathokg.conceptmap.story import story_steps
 from pathokg.conceptmap.svg import render_svg
 from pathokg.paths import ANKI_FILE, MAP_SVG, QUIZLET_FILE, READER_FILE
 from pathokg.querying.files import get_query, list_queries
-from pathokg.teaching import anki_package, flashcards, quizlet_csv, reader_page
+from pathokg.teaching import anki_package, flashcards, reader_page
 from pathokg.vocab import PK
 
 from .helpers import require_executable
@@ -262,17 +261,9 @@ def test_write_map_by_extension_is_atomic(release_dataset: ox.Store, tmp_path: P
 
 
 def test_routes_serve_the_reader_and_query_parameters(release_dir: Path) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from fastapi import FastAPI
-        from fastapi.testclient import TestClient
+    from .helpers.web import map_client
 
-    from pathokg.web.maps import router
-
-    app = FastAPI()
-    app.state.pathokg_release = str(release_dir)
-    app.include_router(router)
-    client = TestClient(app)
+    client = map_client(release_dir)
     reader = client.get("/reader")
     assert reader.status_code == 200 and 'href="/#ev=ev-' in reader.text
     injury = _page_data(client.get("/map?query=neighbourhood&concept=pk:tissue-injury").text)

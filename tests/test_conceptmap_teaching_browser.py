@@ -127,7 +127,8 @@ def test_story_walks_the_article(driver: Any, pages: dict[str, Path]) -> None:
         quotes = driver.find_elements(By.CSS_SELECTOR, "#story-body blockquote")
         assert quotes, step["title"]
         opaque = set(_js(driver, "return window.pathokgMap.nodes.get({filter: function (n) {"
-                                 " return n.opacity === undefined || n.opacity === 1; }}).map(function (n) { return n.id; })"))
+                                 " return n.opacity === undefined || n.opacity === 1; }})"
+                                 ".map(function (n) { return n.id; })"))
         centre = _js(driver, "return window.pathokgMap.data.centre")
         assert opaque == {*step["nodes"], centre}, step["title"]  # the step's part, the rest dimmed
         assert _js(driver, "return window.pathokgMap.state.storyStep") == step["n"]
@@ -137,7 +138,8 @@ def test_story_walks_the_article(driver: Any, pages: dict[str, Path]) -> None:
     assert "story=7" in _js(driver, "return location.hash") or time.sleep(0.3) or \
         "story=7" in _js(driver, "return location.hash")
     driver.find_element(By.CSS_SELECTOR, "#story .close").click()
-    assert _js(driver, "return window.pathokgMap.nodes.get({filter: function (n) { return n.opacity < 1; }}).length") == 0
+    assert _js(driver, "return window.pathokgMap.nodes.get({filter: function (n) {"
+                       " return n.opacity < 1; }}).length") == 0
 
 
 def test_quiz_scores_and_reveals_the_quote(driver: Any, pages: dict[str, Path]) -> None:
@@ -156,16 +158,18 @@ def test_quiz_scores_and_reveals_the_quote(driver: Any, pages: dict[str, Path]) 
             assert hidden == "?"
         choices = driver.find_elements(By.CSS_SELECTOR, "#quiz-choices .choice")
         assert len(choices) == len(q[2]) >= 3
-        pick = [c for c in choices if int(c.get_attribute("data-choice")) == (q[3] if k == 0 else
-                [x for x in q[2] if x != q[3]][0])][0]
+        wanted = q[3] if k == 0 else next(x for x in q[2] if x != q[3])  # right, then wrong
+        pick = next(c for c in choices if int(c.get_attribute("data-choice")) == wanted)
         pick.click()
         assert driver.find_element(By.ID, "quiz-score").text == f"Score 1 of {k + 1}"
         reveal = driver.find_element(By.ID, "quiz-reveal").text
-        quote = _js(driver, "var m = window.pathokgMap; return m.data.evidence[m.edge(arguments[0]).evidence[0]].quote", q[0])
+        quote = _js(driver, "var m = window.pathokgMap;"
+                            " return m.data.evidence[m.edge(arguments[0]).evidence[0]].quote", q[0])
         assert quote in reveal and ("Right." in reveal) == (k == 0)
         driver.find_element(By.ID, "quiz-next").click()
     driver.find_element(By.CSS_SELECTOR, "#quiz .close").click()
-    assert _js(driver, "return window.pathokgMap.nodes.get({filter: function (n) { return n.label === '?'; }}).length") == 0
+    assert _js(driver, "return window.pathokgMap.nodes.get({filter: function (n) {"
+                       " return n.label === '?'; }}).length") == 0
 
 
 def test_reader_and_map_link_both_ways(driver: Any, release_dir: Path) -> None:

@@ -14,7 +14,9 @@ Embedded(page='<!DOCTYPE html>...
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -48,19 +50,27 @@ __all__ = [
 ]
 
 DEFAULT_TITLE = "Dystrophic calcification: concept map"
+#: Up to this many relations a map carries a quiz (beyond, a class would not get through it, and
+#: finding plausible wrong answers costs more than drawing the map).
+QUIZ_LIMIT = 3000
 
 
 @dataclass
 class ConceptMap:
-    """A rendered map: its page, the model it draws, and the whole map as SVG."""
+    """A rendered map: its page, the model it draws, and (:attr:`svg`) the whole map as SVG."""
 
     html: str
     model: MapModel
     view: str
-    svg: str = ""
+    _svg: Callable[[], str] | None = None
 
     def _repr_html_(self) -> str:
         return embed(self.html)
+
+    @cached_property
+    def svg(self) -> str:
+        """The whole map as one SVG picture with title, legend and source (drawn on first use)."""
+        return self._svg() if self._svg is not None else ""
 
     @property
     def file_stem(self) -> str:
@@ -115,15 +125,21 @@ def make_map(graph: Graph | ox.Store | None = None, *, view: str = OVERVIEW,
     extras = teaching_extras(full, model, positions, chosen)
     page_title = title or DEFAULT_TITLE
     sources = sorted({ev.source_title for e in model.edges for ev in e.evidence if ev.source_title})
-    svg = render_svg(model, positions, legend_rows(model, full), title=page_title, subtitle=subtitle,
-                     source=_source_line(sources, name), headings=extras.headings)
-    if len(model.edges) <= EDGE_LABEL_LIMIT:
-        extras.svg = svg
+
+    def svg() -> str:
+        return render_svg(model, positions, legend_rows(model, full), title=page_title, subtitle=subtitle,
+                          source=_source_line(sources, name), headings=extras.headings)
+
+    if len(model.edges) <= EDGE_LABEL_LIMIT:  # the page saves and prints the whole map from it
+        extras.svg = svg()
     page = render_html(model, positions, PageOptions(
         title=page_title, subtitle=subtitle, view=name, links=links, concept_pages=concept_pages,
         reader=reader, embed=embed, views=views,
         centre=full.find(focus).iri if focus is not None else chosen.centre if chosen else None), extras)
-    return ConceptMap(page, model, name, svg)
+    result = ConceptMap(page, model, name, svg)
+    if extras.svg is not None:
+        result.__dict__["svg"] = extras.svg
+    return result
 
 
 def _source_line(titles: list[str], view: str) -> str:
@@ -142,7 +158,7 @@ def teaching_extras(full: MapModel, model: MapModel, positions: Positions,
     return Extras(full=full, headings=headings,
                   steps=story_steps(model, story_view()) if view is None or not view.sectors
                   else story_steps(model, view),
-                  quiz=questions(model))
+                  quiz=questions(model) if len(model.edges) <= QUIZ_LIMIT else [])
 
 
 def _select(full: MapModel, engine: Engine, chosen: View, *, focus: str | None, depth: int,

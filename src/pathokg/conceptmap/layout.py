@@ -207,10 +207,9 @@ def pathway_layout(model: MapModel, backbone: str) -> Positions:
     by_col: dict[int, list[str]] = defaultdict(list)
     for n in sorted(column, key=lambda n: (column[n], n)):
         by_col[column[n]].append(n)
-    for col, members in by_col.items():
-        for k, n in enumerate(members):
-            row[n] = 2 * k - (len(members) - 1)  # centre parallel steps around the main row
-        by_col[col] = members
+    for steps in by_col.values():
+        for k, n in enumerate(steps):
+            row[n] = 2 * k - (len(steps) - 1)  # centre parallel steps around the main row
     used: dict[int, set[int]] = defaultdict(set)
     for n in column:
         used[column[n]].add(row[n])

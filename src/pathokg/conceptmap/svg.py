@@ -144,7 +144,8 @@ def render_svg(model: MapModel, positions: Positions, categories: list[dict[str,
         rel = model.relation_types.get(e.predicate)
         segments.append((k, rel.label if rel else e.predicate.rsplit("/", 1)[-1], *a, *b))
         lines.append((e, a, b))
-    labels = place_edge_labels(segments, list(rects.values()) + head_rects)
+    # a map too dense to read its relation labels in print gets none (the page has them on hover)
+    labels = place_edge_labels(segments, list(rects.values()) + head_rects) if len(segments) <= 600 else {}
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
            f'viewBox="0 0 {width:.0f} {height:.0f}" font-family={quoteattr(FONT)}>',
            f"<title>{escape(title)}</title>",

@@ -14,18 +14,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..conceptmap.model import Edge, Evidence, MapModel, evidence_anchor, model_from_graph, sentence
+from ..conceptmap.story import Step, story_steps
 from ..errors import ReleaseError
 from ..paths import MAP_FILE, MAP_QUERIES
 from ..querying.files import read_query_file
 from ..querying.rows import select
 from ..rdf.store import as_store
-from ..conceptmap.model import Edge, Evidence, MapModel, evidence_anchor, model_from_graph, sentence
-from ..conceptmap.story import Step, story_steps
 from .kinds import OTHER, kind_key, step_of
 
 #: The colours of the kinds (a colour-blind-safe light set; every passage is also underlined, and
@@ -68,7 +69,7 @@ def _segments(text: str, passages: list[Passage]) -> list[tuple[str, list[Passag
     """The text cut at every passage boundary: each piece with the passages that cover it."""
     cuts = sorted({0, len(text), *(p.evidence.start for p in passages), *(p.evidence.end for p in passages)})
     pieces = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in pairwise(cuts):
         covering = [p for p in passages if p.evidence.start <= a and b <= p.evidence.end]  # type: ignore[operator]
         pieces.append((text[a:b], sorted(covering, key=lambda p: (p.evidence.end - p.evidence.start,  # type: ignore[operator]
                                                                    p.evidence.iri))))
