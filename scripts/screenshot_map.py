@@ -21,11 +21,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test helpers live in tests/
-from pathokg.paths import READER_FILE  # noqa: E402
-from pathokg.querying.release import release_store  # noqa: E402
-from pathokg.release.writers import write_concept_map, write_reader  # noqa: E402
-from pathokg.conceptmap import write_map  # noqa: E402
-from tests.helpers.browser import chromium, wait_ready  # noqa: E402
+from pathokg.conceptmap import write_map
+from pathokg.paths import READER_FILE
+from pathokg.querying.release import release_store
+from pathokg.release.writers import write_concept_map, write_reader
+from tests.helpers.browser import chromium, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 SELECT = """var m = window.pathokgMap, hit = m.search(arguments[0])[0], d = m.data;
