@@ -285,3 +285,25 @@ def test_presentation_mode_and_exports_in_the_page(driver: Any, pages: dict[str,
     assert _js(driver, "return window.pathokgMap.exportPng(true)")[:2] == [2 * width, 2 * height]
     assert _js(driver, "return window.pathokgMap.fileStem") == "pathokg-dc-map"
     assert _js(driver, "return document.querySelector('#print-sheet img').naturalWidth") == width
+
+
+def test_printing_the_page_gives_the_whole_map_on_one_page(driver: Any, pages: dict[str, Path],
+                                                           tmp_path: Path) -> None:
+    import base64
+    import re
+    import subprocess
+
+    from .helpers import require_executable
+
+    pdfinfo = require_executable("pdfinfo", "apt-get install -y poppler-utils")
+    _viewport(driver, 1280, 720)
+    _open(driver, pages["dc"].as_uri())
+    time.sleep(0.3)  # the print sheet's image has loaded
+    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"landscape": True, "printBackground": True})
+    out = tmp_path / "printed.pdf"
+    out.write_bytes(base64.b64decode(pdf["data"]))
+    info = subprocess.run([pdfinfo, str(out)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M), info
+    text = subprocess.run([pdfinfo.replace("pdfinfo", "pdftotext"), str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "pathokg concept map, view: dc" in text and "Search" not in text  # the sheet, not the page
