@@ -138,6 +138,16 @@ def test_pdf_is_one_page_and_png_twice_the_map(release_dir: Path, tmp_path: Path
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
     assert (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")) == (2 * w, 2 * h)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dc.pdf", "dc.png"]  # no debris
+    # regression: a picture pathokg wrote is pathokg's to replace (signed), a stranger's is not
+    for out in (pdf, png):
+        again = CliRunner().invoke(main, ["map", "--release", str(release_dir), "--out", str(out)])
+        assert again.exit_code == 0, again.output
+    stranger = tmp_path / "holiday.png"
+    stranger.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    refused = CliRunner().invoke(main, ["map", "--release", str(release_dir), "--out", str(stranger)])
+    assert refused.exit_code == 2 and "not written by pathokg" in refused.output
+    reread = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True)
+    assert reread.returncode == 0 and not reread.stderr, reread.stderr  # the signed PDF still reads
 
 
 def test_pdf_without_chromium_is_exit_3_and_one_line(release_dir: Path, tmp_path: Path,

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
 import subprocess
 import tempfile
+import zlib
 from pathlib import Path
 
 from ..errors import ExportError, ToolMissing
 from ..rdf.atomic import write_file
+from ..vocab import BASE
 
 #: The browsers tried, in order.
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -89,4 +92,24 @@ def render_file(svg: str, out: Path, fmt: str, *, force: bool = False) -> None:
             raise ExportError(f"unknown picture format {fmt!r}: use svg, pdf or png")
         if not target.is_file() or target.stat().st_size == 0:
             raise ExportError(f"Chromium wrote no {fmt.upper()} file")
-        write_file(out, target.read_bytes(), force=force)
+        write_file(out, signed(target.read_bytes(), fmt), force=force)
+
+
+def signed(data: bytes, fmt: str) -> bytes:
+    """The picture with pathokg's signature, so that a later ``pathokg map --out`` knows it may
+    replace the file (:func:`pathokg.rdf.atomic.written_by_pathokg`): a PNG ``tEXt`` chunk after
+    the header chunk, a PDF comment after its last ``%%EOF`` (readers look for it in the last
+    kilobyte, and a comment there changes no object).
+
+    >>> signed(b"%PDF-1.4\n...%%EOF\n", "pdf").endswith(b"https://w3id.org/pathokg/\n")
+    True
+    """
+    note = f"pathokg {BASE}".encode("ascii")
+    if fmt == "png" and data.startswith(b"\x89PNG\r\n\x1a\n"):
+        body = b"tEXt" + b"Software\x00" + note
+        chunk = struct.pack(">I", len(body) - 4) + body + struct.pack(">I", zlib.crc32(body))
+        end_of_header = 8 + 8 + struct.unpack(">I", data[8:12])[0] + 4
+        return data[:end_of_header] + chunk + data[end_of_header:]
+    if fmt == "pdf":
+        return data + (b"" if data.endswith(b"\n") else b"\n") + b"% " + note + b"\n"
+    return data
