@@ -16,7 +16,7 @@ from ..errors import QueryError
 from ..paths import TURTLE
 from .engine import Engine
 from .files import get_query
-from .params import bind_params
+from .params import BoundQuery, bind_params
 from .release import release_folder
 from .results import QueryResult
 
@@ -34,9 +34,11 @@ def default_engine(out_dir: Path | str | None = None) -> Engine:
     return _ENGINES[key]
 
 
-def sparql(text: str, *, endpoint: str | None = None, inferred: bool = True,
+def sparql(text: str | BoundQuery, *, endpoint: str | None = None, inferred: bool = True,
            timeout: float | None = None, release: Path | str | None = None) -> QueryResult:
     """Run any SPARQL query on the release (or on a remote SPARQL 1.1 endpoint).
+
+    ``text`` may also be a named query bound to its values (:func:`~pathokg.querying.params.bind_params`).
 
     :param endpoint: URL of a SPARQL endpoint to send the query to instead of the embedded graph.
     :param inferred: see entailed triples too (embedded engine only).
@@ -55,13 +57,14 @@ def query(name: str, *, endpoint: str | None = None, inferred: bool = True,
           **params: str) -> QueryResult:
     """Run the named query ``name`` with parameters.
 
-    ``pathokg.query("concept-lookup", text="ckd")`` replaces ``?_text`` in the query.
+    ``pathokg.query("concept-lookup", text="ckd")`` binds ``?_text`` to ``"ckd"`` (the engine binds
+    it; the query text is not edited).
     """
-    text = bind_params(get_query(name), {k: str(v) for k, v in params.items()})
-    return sparql(text, endpoint=endpoint, inferred=inferred, timeout=timeout, release=release)
+    bound = bind_params(get_query(name), {k: str(v) for k, v in params.items()})
+    return sparql(bound, endpoint=endpoint, inferred=inferred, timeout=timeout, release=release)
 
 
-def construct_graph(query_text: str, *, inferred: bool = False,
+def construct_graph(query_text: str | BoundQuery, *, inferred: bool = False,
                     release: Path | str | None = None) -> Graph:
     """Run a CONSTRUCT or DESCRIBE query on the release and return the triples as an rdflib Graph.
 

@@ -8,21 +8,28 @@ import pyoxigraph as ox
 
 from ..errors import RemoteError
 from .files import with_base
+from .params import BoundQuery
 from .results import QueryResult
-from .safety import check_query
+from .safety import prepare
 
 _ACCEPT_SOLUTIONS = "application/sparql-results+json"
 _ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9"
 
 
-def run_remote(endpoint: str, text: str, *, timeout: float | None = None) -> QueryResult:
+def run_remote(endpoint: str, query: str | BoundQuery, *,
+               timeout: float | None = None) -> QueryResult:
     """Send a (checked) query to ``endpoint`` and read its answer.
+
+    A named query goes as its text with its values in a ``VALUES`` block
+    (:attr:`~pathokg.querying.params.BoundQuery.text`); its parameter columns are left out of the
+    result, as on the embedded engine.
 
     :raises QueryError: the query is refused or malformed (checked here before sending).
     :raises RemoteError: the endpoint cannot be reached, refuses the query or answers wrongly.
     """
-    form = check_query(text)
-    text = with_base(text)
+    hidden = query.hidden if isinstance(query, BoundQuery) else ()
+    text = query.text if isinstance(query, BoundQuery) else with_base(query)
+    form = prepare(text).form
     graph = form in {"CONSTRUCT", "DESCRIBE"}
     try:
         response = httpx.post(endpoint, data={"query": text}, timeout=timeout or 60.0,
@@ -39,7 +46,7 @@ def run_remote(endpoint: str, text: str, *, timeout: float | None = None) -> Que
             triples = [q.triple for q in ox.parse(response.content, format=fmt)]
             return QueryResult(form, triples=triples)
         parsed = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-        return QueryResult.from_oxigraph(form, parsed)
+        return QueryResult.from_oxigraph(form, parsed, hidden)
     except (SyntaxError, ValueError) as exc:
         raise RemoteError(f"the SPARQL endpoint {endpoint} sent a result that cannot be read "
                           f"({media}): {exc}") from None
