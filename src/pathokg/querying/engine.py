@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,8 +75,9 @@ def _on_deep_stack(fn: Callable[[], T], timeout: float | None = None) -> T:
         _DEEP.deep = True
         try:
             box["result"] = fn()
-        except BaseException as exc:  # handed to the caller's thread
-            box["error"] = exc
+        except BaseException as exc:  # handed to the caller's thread, without the frames'
+            traceback.clear_frames(exc.__traceback__)  # locals: Oxigraph's results must be
+            box["error"] = exc  # dropped on the thread that made them
 
     old = threading.stack_size(QUERY_STACK_BYTES)
     try:

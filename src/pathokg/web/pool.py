@@ -309,9 +309,13 @@ class WorkerPool:
             self._dispatch()
             return
         request.cancel_timers()
+        if code == -signal.SIGABRT:  # what an allocation past RLIMIT_DATA ends in (Rust aborts)
+            request.future.set_exception(QueryLimitError(
+                f"the query needed more than the {self.settings.memory // 2**20:,} MiB of memory "
+                "a query may use on this server (its worker was stopped and replaced)", 413))
+            return
         request.future.set_exception(QueryFailed(
-            f"the query worker stopped while answering ({reason}); a query stops its worker when "
-            f"it needs more than the {self.settings.memory // 2**20:,} MB a query may use"))
+            f"the query worker stopped while answering ({reason}); it was replaced"))
 
     # ---------------------------------------------------------------- scheduling
     @property
