@@ -98,7 +98,7 @@ def rss_kib(pids: list[int]) -> int:
 @contextmanager
 def server_process(release: Path | None = None, *, timeout: float = 10.0, workers: int = 2,
                    cwd: Path | None = None, args: tuple[str, ...] = (),
-                   env: dict[str, str] | None = None,
+                   env: dict[str, str] | None = None, new_session: bool = False,
                    ready_timeout: float = 90.0) -> Iterator[ServerProcess]:
     """Start ``pathokg serve`` (uvicorn) on a free port; yield it; stop it."""
     port = free_port()
@@ -107,7 +107,8 @@ def server_process(release: Path | None = None, *, timeout: float = 10.0, worker
     if release is not None:
         cmd += ["--release", str(release)]
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+                            start_new_session=new_session)
     server = ServerProcess(f"http://127.0.0.1:{port}", proc)
 
     def pump() -> None:

@@ -3,6 +3,7 @@ that notices being opened (Linux inotify)."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import socket
@@ -44,11 +45,9 @@ class Listener:
             except OSError:
                 continue
             self.connections += 1
-            try:
+            with contextlib.suppress(OSError):
                 conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: "
                              + str(len(body)).encode() + b"\r\n\r\n" + body)
-            except OSError:
-                pass
             conn.close()
 
     def close(self) -> None:

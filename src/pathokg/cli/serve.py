@@ -30,11 +30,16 @@ from .options import release_option, timeout_option
 @click.option("--cors-origins", default="*", show_default=True, metavar="ORIGINS",
               help="Origins (comma separated) whose pages may read answers; '' for none. "
                    "Credentials are never allowed.")
+@click.option("--header-timeout", default=10.0, show_default=True, type=float,
+              help="Seconds a client has to send a request's headers.")
+@click.option("--body-timeout", default=30.0, show_default=True, type=float,
+              help="Seconds a client has to send a request's body.")
 @click.option("--shutdown-timeout", default=10.0, show_default=True, type=float,
               help="Seconds running requests get to finish when the server stops.")
 def serve_command(host: str, port: int, release: Path | None, dataset: Path | None,
                   store: Path | None, workers: int, timeout: float, worker_memory: int,
-                  public_url: str | None, cors_origins: str, shutdown_timeout: float) -> None:
+                  public_url: str | None, cors_origins: str, header_timeout: float,
+                  body_timeout: float, shutdown_timeout: float) -> None:
     """Serve the graph: /sparql, the query page /query, /api/queries, concept pages, /health.
 
     \b
@@ -50,7 +55,7 @@ def serve_command(host: str, port: int, release: Path | None, dataset: Path | No
         release=release, dataset=dataset, store=store, workers=workers, timeout=timeout,
         base_url=(public_url or f"http://{host}:{port}").rstrip("/"),
         cors_origins=tuple(o.strip() for o in cors_origins.split(",") if o.strip()),
-        worker_memory_mb=worker_memory)
+        worker_memory_mb=worker_memory, body_timeout=body_timeout)
     with tempfile.TemporaryDirectory(prefix="pathokg-serve-") as tmp:
         try:
             info = load_store(settings, Path(tmp))
@@ -61,6 +66,7 @@ def serve_command(host: str, port: int, release: Path | None, dataset: Path | No
         app.state.pathokg.store = info
         click.echo(f"pathokg serve: {info.quads:,} triples at {settings.base_url}/ (SPARQL "
                    f"{settings.base_url}/sparql, query page /query); Ctrl-C stops it", err=True)
-        stopped = serve(app, sock, HttpLimits(shutdown_timeout=shutdown_timeout))
+        stopped = serve(app, sock, HttpLimits(header_timeout=header_timeout,
+                                              shutdown_timeout=shutdown_timeout))
     name = signal.Signals(stopped).name if stopped else "done"
     click.echo(f"pathokg serve: stopped ({name})", err=True)

@@ -34,10 +34,6 @@ from ..errors import PathoKGError
 log = logging.getLogger("pathokg.server")
 
 
-class _Stopped(PathoKGError):
-    """Internal: the server was asked to stop (never raised to a user)."""
-
-
 @dataclass(frozen=True)
 class HttpLimits:
     """Time limits for clients and for shutting down."""

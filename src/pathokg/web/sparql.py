@@ -19,10 +19,10 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.requests import ClientDisconnect
 
-from ..errors import PathoKGError, QueryError, QueryLimitError, QueryRefused
+from ..errors import PathoKGError, QueryRefused, RequestError
 from ..querying.engine import Dataset
 from ..querying.formats import best_media, graph_format
 from ..vocab import INFERRED_GRAPH
@@ -45,14 +45,6 @@ _SD_MEDIA = ["text/turtle", "application/ld+json", "application/n-triples", "app
              "text/html"]
 
 
-class _Refused(Exception):
-    """A protocol error, with its status (an internal signal: never leaves this module)."""
-
-    def __init__(self, status: int, message: str, close: bool = False):
-        super().__init__(message)
-        self.status, self.close = status, close
-
-
 def _media(request: Request) -> tuple[str, str | None]:
     """The request's media type and charset."""
     header = request.headers.get("content-type", "")
@@ -70,7 +62,7 @@ async def read_body(request: Request, limit: int, timeout: float) -> bytes:
     seconds a 408 (both close the connection)."""
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > limit:
-        raise _Refused(413, f"the request body is larger than {limit:,} bytes", close=True)
+        raise RequestError(f"the request body is larger than {limit:,} bytes", 413)
     parts: list[bytes] = []
     size = 0
     try:
@@ -78,12 +70,10 @@ async def read_body(request: Request, limit: int, timeout: float) -> bytes:
             async for chunk in request.stream():
                 size += len(chunk)
                 if size > limit:
-                    raise _Refused(413, f"the request body is larger than {limit:,} bytes",
-                                   close=True)
+                    raise RequestError(f"the request body is larger than {limit:,} bytes", 413)
                 parts.append(chunk)
     except TimeoutError:
-        raise _Refused(408, f"the request body did not arrive within {timeout:g} s",
-                       close=True) from None
+        raise RequestError(f"the request body did not arrive within {timeout:g} s", 408) from None
     return b"".join(parts)
 
 
@@ -91,14 +81,14 @@ def _decode(body: bytes, what: str) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        raise _Refused(400, f"the {what} is not UTF-8 text") from None
+        raise RequestError(f"the {what} is not UTF-8 text", 400) from None
 
 
 def _form(text: str) -> list[tuple[str, str]]:
     try:
         return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
     except (UnicodeDecodeError, ValueError):
-        raise _Refused(400, "the form body is not UTF-8 once percent-decoded") from None
+        raise RequestError("the form body is not UTF-8 once percent-decoded", 400) from None
 
 
 def _dataset(fields: list[tuple[str, str]]) -> Dataset | None:
@@ -110,19 +100,20 @@ def _dataset(fields: list[tuple[str, str]]) -> Dataset | None:
         try:
             ox.NamedNode(iri)
         except ValueError:
-            raise _Refused(400, f"{iri!r} is not an IRI (default-graph-uri, named-graph-uri)") from None
+            raise RequestError(f"{iri!r} is not an IRI (default-graph-uri, named-graph-uri)",
+                               400) from None
     return Dataset(default, named)
 
 
 def _inference(fields: list[tuple[str, str]]) -> bool:
     values = [v.strip().lower() for k, v in fields if k == "inference"]
     if len(values) > 1:
-        raise _Refused(400, "give the inference parameter once")
+        raise RequestError("give the inference parameter once", 400)
     if not values or values[0] in _TRUE:
         return True
     if values[0] in _FALSE:
         return False
-    raise _Refused(400, f"inference={values[0]!r}: use true or false")
+    raise RequestError(f"inference={values[0]!r}: use true or false", 400)
 
 
 def sparql_router(state: App) -> APIRouter:
@@ -135,28 +126,28 @@ def sparql_router(state: App) -> APIRouter:
         if request.method == "POST":
             media, charset = _media(request)
             if charset not in (None, "utf-8", "utf8"):
-                raise _Refused(415, f"charset {charset} is not supported: send UTF-8")
+                raise RequestError(f"charset {charset} is not supported: send UTF-8", 415)
             if media == _UPDATE:
                 raise QueryRefused("updates are refused: this endpoint is read-only")
             if media not in (_FORM, _DIRECT):
-                raise _Refused(415, _POST_MEDIA)
+                raise RequestError(_POST_MEDIA, 415)
             body = await read_body(request, state.settings.max_body_bytes,
                                    state.settings.body_timeout)
             if media == _DIRECT:
                 if any(k == "query" for k, _ in fields):
-                    raise _Refused(400, "a direct POST carries its query in the body, not also "
-                                        "in the URL")
+                    raise RequestError("a direct POST carries its query in the body, not also "
+                                        "in the URL", 400)
                 query = _decode(body, "query")
             else:
                 fields = fields + _form(_decode(body, "form body"))
         queries = [v for k, v in fields if k == "query"]
         updates = [v for k, v in fields if k == "update"]
         if queries and updates:
-            raise _Refused(400, "a request carries a query or an update, not both")
+            raise RequestError("a request carries a query or an update, not both", 400)
         if updates:
             raise QueryRefused("updates are refused: this endpoint is read-only")
         if len(queries) > 1:
-            raise _Refused(400, f"{len(queries)} query parameters: send one query per request")
+            raise RequestError(f"{len(queries)} query parameters: send one query per request", 400)
         if queries:
             query = queries[0]
         dataset, inferred = _dataset(fields), _inference(fields)
@@ -175,9 +166,6 @@ def sparql_router(state: App) -> APIRouter:
             return Response(status_code=204, headers={"Allow": METHODS})
         try:
             return await handle(request)
-        except _Refused as exc:
-            headers = {"Connection": "close"} if exc.close else None
-            return PlainTextResponse(f"{exc}\n", exc.status, headers=headers)
         except ClientDisconnect:
             client = request.client
             log.info("client %s:%s went away while sending its request", *(client or ("?", 0)))
@@ -209,6 +197,3 @@ def service_description(state: App, request: Request, inferred: bool) -> Respons
         body = ox.serialize(ox.parse(body, format=ox.RdfFormat.TURTLE), format=fmt.ox_format)
     return answer_response(Answer("DESCRIBE", fmt.media_type, body))
 
-
-__all__ = ["METHODS", "QueryError", "QueryLimitError", "read_body", "service_description",
-           "sparql_router"]

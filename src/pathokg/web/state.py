@@ -61,7 +61,7 @@ class BoundedCache:
     """An LRU cache bounded in bytes (of the keys and values it holds, roughly).
 
     >>> cache = BoundedCache(max_bytes=10, max_entry=6)
-    >>> cache.put("abc", "x", 4); cache.put("defg", "y", 5); cache.get("abc") is None
+    >>> cache.put("abc", "x", 6); cache.put("defg", "y", 5); cache.get("abc") is None
     True
     """
 
@@ -92,7 +92,7 @@ class BoundedCache:
 
 def error_response(exc: PathoKGError) -> Response:
     """A plain-text answer with the status the error's type maps to."""
-    headers = {"Connection": "close"} if exc.http_status in (408, 413) else None
+    headers = {"Connection": "close"} if exc.http_status in (408, 413, 415) else None
     return PlainTextResponse(f"{exc}\n", status_code=exc.http_status, headers=headers)
 
 
