@@ -30,6 +30,8 @@ from .options import release_option, timeout_option
 @click.option("--cors-origins", default="*", show_default=True, metavar="ORIGINS",
               help="Origins (comma separated) whose pages may read answers; '' for none. "
                    "Credentials are never allowed.")
+@click.option("--result-cache", default=64, show_default=True, type=click.IntRange(0),
+              metavar="MIB", help="Memory for answers kept for repeated requests, in MiB; 0: none.")
 @click.option("--header-timeout", default=10.0, show_default=True, type=float,
               help="Seconds a client has to send a request's headers.")
 @click.option("--body-timeout", default=30.0, show_default=True, type=float,
@@ -38,8 +40,8 @@ from .options import release_option, timeout_option
               help="Seconds running requests get to finish when the server stops.")
 def serve_command(host: str, port: int, release: Path | None, dataset: Path | None,
                   store: Path | None, workers: int, timeout: float, worker_memory: int,
-                  public_url: str | None, cors_origins: str, header_timeout: float,
-                  body_timeout: float, shutdown_timeout: float) -> None:
+                  public_url: str | None, cors_origins: str, result_cache: int,
+                  header_timeout: float, body_timeout: float, shutdown_timeout: float) -> None:
     """Serve the graph: /sparql, the query page /query, /api/queries, concept pages, /health.
 
     \b
@@ -55,7 +57,8 @@ def serve_command(host: str, port: int, release: Path | None, dataset: Path | No
         release=release, dataset=dataset, store=store, workers=workers, timeout=timeout,
         base_url=(public_url or f"http://{host}:{port}").rstrip("/"),
         cors_origins=tuple(o.strip() for o in cors_origins.split(",") if o.strip()),
-        worker_memory_mb=worker_memory, body_timeout=body_timeout)
+        worker_memory_mb=worker_memory, body_timeout=body_timeout,
+        result_cache_bytes=result_cache * 2**20)
     with tempfile.TemporaryDirectory(prefix="pathokg-serve-") as tmp:
         try:
             info = load_store(settings, Path(tmp))

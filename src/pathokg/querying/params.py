@@ -8,9 +8,9 @@ query starts (in a triple pattern, not only in a ``BIND``) and, for a ``SELECT``
 the result leaves the parameter columns out (:class:`~pathokg.querying.results.QueryResult`).
 
 Other SPARQL services take only a text: for them (``--endpoint``) and for showing a query with
-its values, :attr:`BoundQuery.text` puts the values in a ``VALUES`` block at the start of the
-query's WHERE pattern, written by the same writer as the canonical text
-(:mod:`pathokg.querying.tokens`); that text is checked again wherever it is run.
+its values, :attr:`BoundQuery.text` writes each value in place of its variable, token by token,
+with the same writer as the canonical text (:mod:`pathokg.querying.tokens`); that text is checked
+again wherever it is run.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ..errors import QueryError
 from ..vocab import expand_curie
 from .files import QueryFile, with_base
 from .safety import PreparedQuery, prepare
-from .tokens import write_term
+from .tokens import tokenize, write_term
 
 _CURIE = re.compile(r"^([A-Za-z][\w.-]*):([^\s<>\"{}|^`\\]*)$")
 _IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|^`\\]")
@@ -93,21 +93,48 @@ class BoundQuery:
 
     @property
     def text(self) -> str:
-        """The query as one text (with ``BASE``): its values in a ``VALUES`` block that opens the
-        WHERE pattern, for another SPARQL service or for reading.
-
-        :raises QueryError: the query has no WHERE pattern to hold the values.
+        """The query as one text (with ``BASE``) for another SPARQL service, or to read: each
+        parameter variable replaced by its value, token by token (and left out of projections,
+        ``GROUP BY`` and ``ORDER BY``, where it is a constant). The values are written by the
+        canonical writer, and the text is checked again wherever it is run.
         """
-        source = self.query.text
-        if not self.values:
-            return with_base(source)
-        where = self.prepared.where
-        if where is None:
-            raise QueryError(f"query {self.query.name!r} has no WHERE pattern for its parameters")
-        names = " ".join(f"?_{name}" for name in self.values)
-        row = " ".join(f"<{t.value}>" if isinstance(t, ox.NamedNode) else write_term("STRING", t.value)
-                       for t in self.values.values())
-        return with_base(f"{source[:where]} VALUES ({names}) {{ ({row}) }}{source[where:]}")
+        return with_base(_written(self.query.text, self.values) if self.values else self.query.text)
+
+
+def _term_text(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>"
+    return write_term("STRING", term.value)
+
+
+def _written(source: str, values: dict[str, Term]) -> str:
+    """``source`` with each ``?_name`` token of ``values`` written as its term."""
+    terms = {f"_{name}": _term_text(term) for name, term in values.items()}
+    parts: list[str] = []
+    last = 0
+    clause: str | None = None  # "select", "group" or "order" while in such a clause
+    depth = 0  # parentheses opened in that clause
+    for token in tokenize(source):
+        kind, value = token.kind, token.value
+        if kind == "WORD":
+            word = value.upper()
+            if word in ("SELECT", "GROUP", "ORDER"):
+                clause, depth = word.lower(), 0
+            elif word in ("WHERE", "HAVING", "LIMIT", "OFFSET", "VALUES", "FROM"):
+                clause = None
+        elif kind == "PUNCT":
+            if value in "{}":
+                clause = None
+            elif value == "(":
+                depth += 1
+            elif value == ")":
+                depth -= 1
+        elif kind == "VAR" and value[1:] in terms:
+            # in a projection, GROUP BY or ORDER BY the variable goes: it is a constant now
+            term = "" if clause is not None and depth == 0 else terms[value[1:]]
+            parts += [source[last:token.start], term]
+            last = token.end
+    return "".join(parts) + source[last:]
 
 
 def bind_params(query: QueryFile, values: dict[str, str]) -> BoundQuery:

@@ -33,7 +33,7 @@ def api_router(state: App) -> APIRouter:
                                   "nt, jsonld, rdfxml) or the Accept header chooses the result "
                                   "format; `inferred=false` leaves out inferred triples.")
     async def run_query(name: str, request: Request) -> Response:
-        fields = parse_qsl(request.url.query, keep_blank_values=True)
+        fields = parse_qsl(request.scope["query_string"].decode("latin-1"), keep_blank_values=True)
         given = [k for k, _ in fields]
         repeated = sorted({k for k in given if given.count(k) > 1})
         if repeated:
@@ -48,4 +48,5 @@ def api_router(state: App) -> APIRouter:
         return await state.respond(bound, request.headers.get("accept"),
                                    fmt=dict(fields).get("format"), inferred=inferred)
 
+    state.fast_routes["/api/queries/"] = run_query
     return router

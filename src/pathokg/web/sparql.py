@@ -121,7 +121,7 @@ def sparql_router(state: App) -> APIRouter:
     router = APIRouter()
 
     async def handle(request: Request) -> Response:
-        fields = parse_qsl(request.url.query, keep_blank_values=True)
+        fields = parse_qsl(request.scope["query_string"].decode("latin-1"), keep_blank_values=True)
         query: str | None = None
         if request.method == "POST":
             media, charset = _media(request)
@@ -173,6 +173,7 @@ def sparql_router(state: App) -> APIRouter:
         except PathoKGError as exc:
             return error_response(exc)
 
+    state.fast_routes["/sparql"] = sparql
     return router
 
 

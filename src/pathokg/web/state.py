@@ -55,6 +55,9 @@ class ServerSettings:
     short_budget: float = 0.25
     #: seconds a client has to send a request's body
     body_timeout: float = 30.0
+    #: bytes of answers kept for repeated requests (the data never changes while the server
+    #: runs); 0 turns the cache off
+    result_cache_bytes: int = 64 * 2**20
 
 
 class BoundedCache:
@@ -68,17 +71,17 @@ class BoundedCache:
     def __init__(self, max_bytes: int, max_entry: int):
         self.max_bytes, self.max_entry = max_bytes, max_entry
         self.size = 0
-        self._items: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._items: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
 
-    def get(self, key: str) -> Any:
+    def get(self, key: Any) -> Any:
         item = self._items.get(key)
         if item is None:
             return None
         self._items.move_to_end(key)
         return item[0]
 
-    def put(self, key: str, value: Any, size: int) -> None:
-        if size > self.max_entry or key in self._items:
+    def put(self, key: Any, value: Any, size: int) -> None:
+        if size > self.max_entry or size > self.max_bytes or key in self._items:
             return
         self._items[key] = (value, size)
         self.size += size
@@ -113,8 +116,14 @@ class App:
         self.store: StoreInfo | None = None
         #: texts already checked, and their canonical form (64 MB at most; no entry over 256 KB)
         self.prepared = BoundedCache(max_bytes=64 * 2**20, max_entry=256 * 2**10)
+        #: answers of requests already answered (no entry over 1 MB)
+        self.answers = BoundedCache(max_bytes=settings.result_cache_bytes, max_entry=2**20)
+        self.answer_hits = 0
         self._negotiated: dict[tuple[str | None, str | None, bool], Format | None] = {}
         self._queries: dict[Path, tuple[float, QueryFile]] = {}
+        #: the handlers of the busiest routes, which :class:`pathokg.web.app.FastPath` calls
+        #: without FastAPI's routing: ``/sparql`` and ``/api/queries/`` (its name follows)
+        self.fast_routes: dict[str, Any] = {}
 
     def prepare(self, text: str) -> PreparedQuery:
         """Check a query (or take the check of the same text from the cache).
@@ -199,7 +208,14 @@ class App:
         prepared = query.prepared if isinstance(query, BoundQuery) else query
         try:
             chosen = self.format_for(prepared.is_graph, accept, fmt)
-            answer = await self.run(self.job(query, chosen, inferred=inferred, dataset=dataset))
+            job = self.job(query, chosen, inferred=inferred, dataset=dataset)
+            key = (job.text, tuple(job.substitutions.items()), job.inferred, job.dataset, job.format)
+            answer = self.answers.get(key)  # type: ignore[arg-type]
+            if answer is None:
+                answer = await self.run(job)
+                self.answers.put(key, answer, len(answer.body) + len(job.text) + 200)  # type: ignore[arg-type]
+            else:
+                self.answer_hits += 1
         except QueryError as exc:
             if isinstance(exc, QuerySyntaxError) and str(exc).startswith("error at "):
                 exc = prepared.syntax_error(str(exc))  # the engine's position, in the user's text
