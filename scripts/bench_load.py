@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the process helpers live in tests/helpers
 
 
 @dataclass
@@ -149,36 +150,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _tree(proc_pid: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, todo = [proc_pid], [proc_pid]
-    while todo:
-        current = todo.pop()
-        for child, parent in parents.items():
-            if parent == current:
-                found.append(child)
-                todo.append(child)
-    return found
-
-
 def rss_mib(root_pid: int) -> float:
     """Resident memory of a process and all its descendants, in MiB."""
-    total = 0
-    for pid in _tree(root_pid):
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+    from tests.helpers.server import descendants, rss_kib
+
+    return rss_kib([root_pid, *descendants(root_pid)]) / 1024
 
 
 class PeakRss:
@@ -509,8 +485,9 @@ def main() -> int:
         from pathokg.rdf.store import dataset_store
 
         dataset = tmp / "load.nq"
-        dataset_store(synthetic_graph(args.load_triples, release)).dump(dataset,
-                                                                        format=ox.RdfFormat.N_QUADS)
+        if parts - {"start"}:
+            dataset_store(synthetic_graph(args.load_triples, release)).dump(
+                dataset, format=ox.RdfFormat.N_QUADS)
         if "throughput" in parts:
             throughput(args, dataset, tmp)
         if "fairness" in parts:

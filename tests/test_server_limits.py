@@ -186,3 +186,14 @@ def test_the_store_is_shared_not_copied(release_dir: Path) -> None:
                 if "pathokg-serve-" in target and target.endswith(".sst"):
                     files.add(str(Path(target).parent))
         assert len(files) == 1, files
+
+
+def test_cors_origins_are_configurable(release_dir: Path) -> None:
+    with server_process(release_dir, args=("--cors-origins", "https://teach.example")) as srv:
+        allowed = httpx.get(srv.base + "/sparql", params={"query": "ASK {}"},
+                            headers={"Origin": "https://teach.example"})
+        other = httpx.get(srv.base + "/sparql", params={"query": "ASK {}"},
+                          headers={"Origin": "https://elsewhere.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://teach.example"
+    assert "access-control-allow-origin" not in other.headers
+    assert "access-control-allow-credentials" not in allowed.headers

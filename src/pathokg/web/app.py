@@ -128,7 +128,7 @@ class FastPath:
             path: str = scope["path"]
             routes = self.state.fast_routes
             handler, args = None, ()
-            if path == "/sparql":
+            if path == "/sparql" and scope["method"] in ("GET", "HEAD", "POST", "OPTIONS"):
                 handler = routes.get("/sparql")
             elif path.startswith("/api/queries/") and scope["method"] in ("GET", "HEAD"):
                 name = path[len("/api/queries/"):]
