@@ -22,11 +22,11 @@ def _cell(text: str) -> str:
 
 
 def queries_table() -> str:
-    """A Markdown table: name, summary, parameters with defaults, tags."""
-    lines = ["| query | what it answers | parameters (default) | tags |",
+    """A Markdown table: name, summary, parameters with their kind and default, tags."""
+    lines = ["| query | what it answers | parameters: kind (default) | tags |",
              "| --- | --- | --- | --- |"]
     for q in list_queries():
-        params = "<br>".join(f"`{p.name}` (`{p.default}`)" for p in q.params) or "none"
+        params = "<br>".join(f"`{p.name}`: {p.kind} (`{p.default}`)" for p in q.params) or "none"
         lines.append(f"| [`{q.name}`]({q.name}.rq) | {_cell(q.summary)} | {params} | "
                      f"{', '.join(q.tags)} |")
     return "\n".join(lines) + "\n"
@@ -42,6 +42,13 @@ def queries_readme() -> str:
         "`pathokg.query(NAME, name=value)`, or over HTTP at `/api/queries/NAME`. "
         "Subfolders hold queries for other jobs (`qc/` checks that must return nothing, "
         "`internal/` queries of the server's pages, and the queries of exports and maps).\n\n"
+        "A parameter's kind (`#+ param: name: kind = default : description`) says how a value is "
+        "checked before the query runs: a `concept` takes any name of a concept (its id, "
+        "`pk:` CURIE, IRI, label, synonym or abbreviation, or an external id it matches exactly "
+        "such as `HP:0012622` or `HP_0012622`), a `category` a category's label, id or CURIE, an "
+        "`xref` an external identifier (CURIE, OBO id or `<IRI>`), a `text` anything. A value "
+        "that names nothing is an error that lists close matches (exit code 2, HTTP 400), never "
+        "an empty answer.\n\n"
         + queries_table().replace("](", "](./")
     )
 

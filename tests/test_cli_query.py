@@ -34,7 +34,7 @@ def test_query_table_and_machine_formats(release_dir: Path) -> None:
     ttl = cli("query", "neighbourhood", "--format", "ttl", release=release_dir)
     assert len(Graph().parse(data=ttl.stdout, format="turtle")) > 10
     asserted = cli("query", "treated-by", "--asserted-only", "--format", "csv", release=release_dir)
-    assert asserted.stdout.strip() == "treatment,label"
+    assert asserted.stdout.strip() == "treatment,label,certainty"
 
 
 @pytest.mark.parametrize("args,message", [

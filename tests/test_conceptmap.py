@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -59,7 +58,7 @@ def test_page_draws_every_concept_and_relation_of_the_graph(release_graph: Graph
                 if (s, SKOS.prefLabel, None) in release_graph and str(s).startswith(str(PK))}
     props = set(release_graph.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#ObjectProperty")))
     edges = {(s, p, o) for s, p, o in release_graph if p in props and s in concepts and o in concepts}
-    assert len(data["nodes"]) == len(concepts) == 100
+    assert len(data["nodes"]) == len(concepts) == 102
     assert data["edgeCount"] == len(data["edges"]) // 3 == len(edges)
     assert sorted(m["iri"] for m in data["nodeMeta"]) == sorted(str(c) for c in concepts)
 
@@ -123,9 +122,13 @@ def test_views_teach(release_graph: Graph) -> None:
     mech = make_map(release_graph, view="mechanism")
     pos = lay_out(mech.model, get_view("mechanism"))
     chain = ["calcium-ion-release", "inflammation", "calcium-binding-substance-release",
-             "calcium-deposition", "mineralized-nodule", "impaired-tissue-function", "complications"]
+             "calcium-deposition", "mineralized-nodule"]
     xs = [pos[str(PK[c])][0] for c in chain]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    # the nodules lead to impaired tissue function and (possibly) to complications: both after them
+    assert all(pos[str(PK[c])][0] > xs[-1] for c in ("impaired-tissue-function", "complications"))
+    # only steps stated within the process of dystrophic calcification: not the CKD pathway
+    assert str(PK["elevated-blood-calcium"]) not in mech.model.concepts
     dc = make_map(release_graph, view="dc")
     assert lay_out(dc.model, get_view("dc"))[DC] == (0.0, 0.0)
     assert CKD in dc.model.concepts and str(PK["radiography"]) in dc.model.concepts
@@ -136,14 +139,15 @@ def test_views_teach(release_graph: Graph) -> None:
 
 def test_unknown_focus_is_a_clear_error_and_writes_nothing(release_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "map.html"
-    out.write_text("previous")
+    previous = '<meta name="generator" content="pathokg concept map"> previous'
+    out.write_text(previous)
     result = CliRunner().invoke(main, ["map", "--release", str(release_dir), "--focus",
                                        "kidny disease", "--out", str(out)])
     assert result.exit_code == 2
     assert "unknown concept 'kidny disease'" in result.output
     assert "chronic kidney disease" in result.output
     assert "Traceback" not in result.output
-    assert out.read_text() == "previous"
+    assert out.read_text() == previous
     assert list(tmp_path.iterdir()) == [out]
 
 
@@ -156,13 +160,17 @@ def test_cli_writes_the_map_and_the_named_query_result(release_dir: Path, tmp_pa
     page = out.read_text()
     assert "<title>Tissue injury</title>" in page
     bad = CliRunner().invoke(main, ["map", "--release", str(release_dir), "--sparql",
-                                    "SELECT * WHERE { ?s ?p ?o }", "--out", str(out)])
-    assert bad.exit_code == 2 and "CONSTRUCT" in bad.output
+                                    "ASK { ?s ?p ?o }", "--out", str(out)])
+    assert bad.exit_code == 2 and "ASK" in bad.output and "Traceback" not in bad.output
+    empty = CliRunner().invoke(main, ["map", "--release", str(release_dir), "--sparql",
+                                      "SELECT ?x WHERE { BIND(1 AS ?x) }", "--out", str(out)])
+    assert empty.exit_code == 2 and "no concept to draw" in empty.output
+    assert "<title>Tissue injury</title>" in out.read_text()  # a refused map writes nothing
 
 
 def test_release_has_the_map(release_dir: Path) -> None:
     page = (release_dir / MAP_FILE).read_text(encoding="utf-8")
-    assert len(_page_data(page)["nodes"]) == 100
+    assert len(_page_data(page)["nodes"]) == 102
 
 
 def test_write_is_atomic(release_graph: Graph, tmp_path: Path) -> None:
@@ -189,24 +197,19 @@ def test_show_embeds_the_map_in_a_notebook(release_dir: Path, tmp_path: Path,
     html = output["data"]["text/html"]
     assert html.startswith("<iframe srcdoc=") and "vis.Network" in html
     assert "map-data" in html and 'src="' not in html.split("srcdoc=", 1)[0]
+    assert "height:600px" in html and "class=&quot;embed&quot;" in html  # only the map and a compact bar
+    warnings_shown = [o for o in nb.cells[0].outputs if o["output_type"] == "stream" and "Warning" in o["text"]]
+    assert warnings_shown == []
 
 
 def test_routes_serve_the_map(release_dir: Path) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from fastapi import FastAPI
-        from fastapi.testclient import TestClient
+    from .helpers.web import map_client
 
-    from pathokg.web.maps import router
-
-    app = FastAPI()
-    app.state.pathokg_release = str(release_dir)
-    app.include_router(router)
-    client = TestClient(app)
+    client = map_client(release_dir)
     home = client.get("/")
     assert home.status_code == 200 and "map-data" in home.text
     assert 'href="/query"' in home.text and _page_data(home.text)["conceptPages"] == "/"
-    assert len(_page_data(client.get("/map?focus=CKD&depth=1").text)["nodes"]) == 7
+    assert len(_page_data(client.get("/map?focus=CKD&depth=1").text)["nodes"]) == 6
     missing = client.get("/map", params={"focus": "kidny"})
     assert missing.status_code == 404 and "chronic kidney disease" in missing.text
     assert client.get("/map?view=nope").status_code == 400

@@ -22,8 +22,9 @@ from pathokg.exports.neo4j import ARRAY_DELIMITER, relationship_type
 from pathokg.vocab import DATASET_IRI
 
 NODE_ATTRS = {"iri", "curie", "label", "synonyms", "category", "category_iri", "definition", "xrefs"}
-EDGE_ATTRS = {"relation", "label", "inferred", "evidence", "evidence_count"}
-EVIDENCE_KEYS = {"iri", "quote", "section", "section_path", "source", "source_title", "start", "end"}
+EDGE_ATTRS = {"relation", "label", "inferred", "certainty", "evidence", "evidence_count"}
+EVIDENCE_KEYS = {"iri", "quote", "section", "section_path", "source", "source_title", "start", "end",
+                 "certainty", "conditions", "context"}
 
 # Neo4j Operations Manual, "Import" > "CSV header format": name:TYPE, with the special fields
 # :ID, :LABEL, :START_ID, :END_ID, :TYPE, :IGNORE (optionally with an id space) and typed
@@ -203,3 +204,23 @@ def test_export_cli(release_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     back = read_graphml(out)
     assert any(d["inferred"] for _, _, d in back.edges(data=True))
+
+
+def test_every_export_keeps_the_qualifiers(tmp_path: Path, release_dataset: ox.Store) -> None:
+    """Certainty and conditions travel with each edge into GraphML, GEXF, Cytoscape.js and Neo4j."""
+    graph = project(release_dataset)
+    key = next((u, v, k) for u, v, k, d in graph.edges(keys=True, data=True)
+               if d["label"] == "treats" and u.endswith("/joint-replacement"))
+    for fmt in ("graphml", "gexf", "cyjs"):
+        out = write_graph(graph, fmt, tmp_path / f"g.{fmt}")
+        back = {"graphml": read_graphml, "gexf": read_gexf, "cyjs": read_cyjs}[fmt](out)
+        data = back.get_edge_data(key[0], key[1])[key[2]]
+        assert data["certainty"] == "conditional", fmt
+        evidence = json.loads(data["evidence"]) if isinstance(data["evidence"], str) else data["evidence"]
+        assert evidence[0]["conditions"] == ["In severe cases", "in joints"], fmt
+    folder = write_graph(graph, "neo4j", tmp_path / "neo4j")
+    with (folder / "relationships.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r[":START_ID"].endswith("/joint-replacement")
+                and r["relation"].endswith("/treats")]
+    assert rows[0]["certainty"] == "conditional"
+    assert rows[0]["conditions:string[]"] == "In severe cases | in joints"

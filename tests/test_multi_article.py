@@ -27,7 +27,7 @@ def _sources_of(g: Graph, s: str, p: str, o: str) -> set[str]:
     sources = set()
     for ax in g.subjects(OWL.annotatedSource, concept(s)):
         if g.value(ax, OWL.annotatedProperty) == PKO[p] and g.value(ax, OWL.annotatedTarget) == concept(o):
-            sources.add(str(g.value(g.value(ax, PKO.hasEvidence), OA.hasSource)).rsplit("/", 1)[-1])
+            sources |= {str(g.value(ev, OA.hasSource)).rsplit("/", 1)[-1] for ev in g.objects(ax, PKO.hasEvidence)}
     return sources
 
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 import pathokg
 from pathokg.cli import main
-from pathokg.errors import RemoteError
+from pathokg.errors import ArgumentError, RemoteError
 from pathokg.paths import NTRIPLES
 from pathokg.release.publish import PublishReport, default_query_endpoint, publish, verify
 from pathokg.vocab import DATASET_IRI
@@ -141,5 +141,22 @@ def test_a_store_that_is_down_is_a_clear_error(release_dir: Path) -> None:
 
 def test_query_endpoint_defaults() -> None:
     assert default_query_endpoint("http://h:3030/ds/data") == "http://h:3030/ds/sparql"
-    with pytest.raises(RemoteError, match="--query-endpoint"):
+    with pytest.raises(ArgumentError, match="--query-endpoint"):
         default_query_endpoint("http://h/somewhere")
+
+
+def test_the_plain_query_url_answers_like_the_embedded_graph(
+        oxigraph: OxigraphServer, on_oxigraph: PublishReport, release_dir: Path) -> None:
+    """Issue 10: after publish, `--endpoint http://HOST:PORT/query` gave 0 rows (the release is in
+    named graphs); now the query command names them as the dataset itself."""
+    assert on_oxigraph.endpoint == oxigraph.query_url
+    for inferred in (True, False):
+        remote = pathokg.query("treated-by", endpoint=oxigraph.query_url, inferred=inferred)
+        local = pathokg.query("treated-by", release=release_dir, inferred=inferred)
+        assert _rows(remote) == _rows(local)
+    cli = CliRunner().invoke(main, ["query", "risk-factors", "--format", "tsv", "--endpoint",
+                                    oxigraph.query_url])
+    assert cli.exit_code == 0, cli.output
+    local_cli = CliRunner().invoke(main, ["query", "risk-factors", "--format", "tsv", "--release",
+                                          str(release_dir)])
+    assert cli.output == local_cli.output and len(cli.output.splitlines()) > 10

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import VOID
+from rdflib.namespace import OWL, RDF, VOID
 
 from pathokg.curation.assemble import assemble
 from pathokg.paths import JSONLD, NTRIPLES, OWL_XML, SSSOM, TURTLE, VOID_FILE
@@ -113,4 +113,11 @@ def test_inferred_triples_are_a_separate_file_disjoint_from_the_assertions(relea
     triple = (concept("dystrophic-calcification"), PKO.hasRiskFactor, concept("chronic-kidney-disease"))
     assert triple in inferred and triple not in asserted
     void = Graph().parse(release_dir / VOID_FILE)
-    assert int(void.value(DATASET_IRI, PKO.inferredCount)) == len(inferred)
+    records = set(inferred.subjects(RDF.type, PKO.Inference))
+    assert int(void.value(DATASET_IRI, PKO.inferredCount)) == len(records)
+    # every entailed triple has its record: rule, premise(s) and certainty
+    for s, p, o in inferred:
+        if isinstance(s, URIRef) and not str(s).startswith("https://w3id.org/pathokg/inference/") and p != PKO.premise:
+            record = next(r for r in inferred.subjects(OWL.annotatedSource, s)
+                          if (r, OWL.annotatedProperty, p) in inferred and (r, OWL.annotatedTarget, o) in inferred)
+            assert inferred.value(record, PKO.rule) is not None and inferred.value(record, PKO.premise) is not None

@@ -102,6 +102,19 @@ class ReleaseError(PathoKGError):
     exit_code = 2
 
 
+class OutputError(PathoKGError):
+    """pathokg will not or cannot write where it was asked: the folder or file there is not
+    pathokg's to replace (``--force`` replaces it anyway), or it cannot be written."""
+
+    exit_code = 2
+
+
+class ArgumentError(PathoKGError):
+    """An argument that cannot be right whatever the data (a malformed URL, a port out of range)."""
+
+    exit_code = 2
+
+
 class ToolMissing(PathoKGError):
     """A program pathokg needs here is not installed or did not start (Java, a browser, a server)."""
 

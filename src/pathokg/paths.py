@@ -51,7 +51,20 @@ SSSOM = "pathokg.sssom.tsv"
 VOID_FILE = "void.ttl"
 INFERRED = "pathokg-inferred.ttl"
 MAP_FILE = "concept-map.html"
+REVIEW_FILE = "review.md"
+#: the whole overview map as a picture (title, legend, source), for slides and handouts
+MAP_SVG = "concept-map.svg"
+#: the article with every evidence passage highlighted, linked both ways to the map
+READER_FILE = "reader.html"
+#: flashcards: an Anki deck and a CSV for Quizlet
+ANKI_FILE = "flashcards.apkg"
+QUIZLET_FILE = "flashcards-quizlet.csv"
 SOURCES_FOLDER = "sources"
+#: The marker a release folder carries: what wrote it and every file it holds (see
+#: :mod:`pathokg.rdf.atomic`); a build replaces only a folder that carries it (or is empty).
+RELEASE_MARKER = ".pathokg-release"
+#: The same for a Neo4j export folder.
+EXPORT_MARKER = ".pathokg-export"
 
 
 def default_out_dir() -> Path:

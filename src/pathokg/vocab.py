@@ -33,7 +33,11 @@ SCHEME_IRI = URIRef(BASE + "scheme")
 #: in the default graph.
 INFERRED_GRAPH = URIRef(BASE + "graph/inferred")
 
+#: Records of entailed triples (rule, premises, certainty), in the inferred graph.
+INFERENCE = Namespace(BASE + "inference/")
+
 OA = Namespace("http://www.w3.org/ns/oa#")
+OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
@@ -58,6 +62,7 @@ PREFIXES: dict[str, str] = {
     "schema": str(SCHEMA),
     "void": str(VOID),
     "vann": str(VANN),
+    "oboInOwl": str(OBOINOWL),
 }
 
 #: IRI bases of the external identifier prefixes, as ../shared/xrefs/README.md gives them.

@@ -10,18 +10,21 @@ from rich.console import Console
 from rich.table import Table
 
 from ..exports import FORMATS
-from .options import out_option, release_option
+from .options import force_option, out_option, release_option, stop_cleanly_on_sigterm
 
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), required=True,
               help="graphml, gexf (Gephi), cyjs (Cytoscape.js / Cytoscape desktop) or neo4j "
                    "(a folder with nodes.csv, relationships.csv and load.cypher).")
-@out_option(None, "Output file (folder for neo4j); default pathokg.<format> (neo4j/) here.")
+@out_option(None, "Output file (folder for neo4j); default pathokg.<format> (neo4j/) here.",
+            folder=None)
 @click.option("--inferred", is_flag=True,
               help="Also export the relations the ontology entails (inverses, ...), marked inferred.")
 @release_option
-def export_command(fmt: str, out: Path | None, inferred: bool, release: Path | None) -> None:
+@force_option
+def export_command(fmt: str, out: Path | None, inferred: bool, release: Path | None,
+                   force: bool) -> None:
     """Export the concept graph with every attribute and the evidence of every edge.
 
     \b
@@ -32,7 +35,8 @@ def export_command(fmt: str, out: Path | None, inferred: bool, release: Path | N
     from ..exports import export
     from ..querying.release import release_store
 
-    written = export(release_store(release), fmt, out, inferred=inferred)
+    with stop_cleanly_on_sigterm():
+        written = export(release_store(release), fmt, out, inferred=inferred, force=force)
     click.echo(f"wrote {written}")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ..errors import PathoKGError, SourceError, ValidationError
+from ..errors import PathoKGError, SourceError, ToolMissing, ValidationError
 
 
 class PathoKGGroup(click.Group):
@@ -34,8 +34,15 @@ class PathoKGGroup(click.Group):
         except PathoKGError as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
             ctx.exit(exc.exit_code)
+        except ModuleNotFoundError as exc:
+            # an installation that lacks a dependency: say which, not a traceback (exit 3)
+            name = (exc.name or "?").split(".")[0]
+            click.secho(f"error: pathokg needs the Python package {name!r}, which is not "
+                        "installed here; reinstall pathokg (pip install -e .) or "
+                        f"pip install {name}", fg="red", err=True)
+            ctx.exit(ToolMissing.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            click.echo("interrupted; nothing was changed", err=True)
             ctx.exit(130)
 
 

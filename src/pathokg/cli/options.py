@@ -1,9 +1,12 @@
 """Options several commands share, each defined once: ``--release``, ``--param``, ``--format``,
-``--out`` and ``--timeout``."""
+``--out``, ``--force`` and ``--timeout``; and a clean stop on SIGTERM for the commands that write."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,9 +43,36 @@ def out_option(default: Path | None, help: str, *, folder: bool | None = False) 
                         show_default=default is not None, help=help)
 
 
+#: ``--force``: replace an output that pathokg did not write (it is never done silently).
+force_option = click.option(
+    "--force", is_flag=True,
+    help="Replace --out even if it is not something pathokg wrote (a folder is replaced whole).")
+
+
+@contextmanager
+def stop_cleanly_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM (``kill``, a CI timeout) into an exit that runs the clean-ups of the atomic
+    writers, so a stopped command leaves the previous state and no temporary files (exit 143)."""
+
+    def stop(signum: int, _frame: object) -> None:
+        click.echo("terminated; nothing was changed", err=True)
+        sys.exit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding application): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def timeout_option(default: float, help: str) -> Callable[[F], F]:
     """``--timeout SECONDS``."""
-    return click.option("--timeout", type=float, default=default, show_default=True, help=help)
+    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=default,
+                        show_default=True, help=help)
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -20,9 +20,11 @@ from .options import format_option, param_option, parse_params, release_option, 
 CLI_TIMEOUT = 60.0
 
 _ENDPOINT = click.option("--endpoint", metavar="URL", default=None,
-                         help="Run on this SPARQL 1.1 endpoint instead of the embedded graph.")
+                         help="Run on this SPARQL 1.1 endpoint instead of the embedded graph (after "
+                              "`pathokg publish`: the store's plain query URL).")
 _ASSERTED = click.option("--asserted-only", is_flag=True,
-                         help="Leave out the inferred triples (embedded graph only).")
+                         help="Leave out the inferred triples (embedded graph, or a store "
+                              "`pathokg publish` wrote).")
 _TIMEOUT = timeout_option(CLI_TIMEOUT, "Seconds before the query is abandoned.")
 
 
@@ -86,14 +88,15 @@ def queries_command(tag: str | None) -> None:
     Example:
       pathokg queries --tag treatment
     """
+    from ..conceptmap import draws  # which queries `pathokg map --query` can draw
     from ..querying.files import list_queries
 
-    table = Table("name", "what it answers", "parameters (default)", "tags")
+    table = Table("name", "what it answers", "parameters: kind = default", "tags", "map")
     for q in list_queries():
         if tag and tag not in q.tags:
             continue
-        params = "\n".join(f"{p.name} = {p.default}" for p in q.params)
-        table.add_row(q.name, q.summary, params, ", ".join(q.tags))
+        params = "\n".join(f"{p.name}: {p.kind} = {p.default}" for p in q.params)
+        table.add_row(q.name, q.summary, params, ", ".join(q.tags), "yes" if draws(q) else "no")
     Console().print(table)
 
 

@@ -7,15 +7,21 @@ from pathlib import Path
 import click
 
 from ..vocab import DATASET_IRI, INFERRED_GRAPH
-from .options import out_option, release_option, timeout_option
+from .options import force_option, out_option, release_option, stop_cleanly_on_sigterm, timeout_option
 
 
 @click.command("build")
-@out_option(None, "Release folder (default: dist/ in the project, or $PATHOKG_DIST).", folder=True)
-@click.option("--source", "sources", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+@out_option(None, "Release folder (default: dist/ in the project, or $PATHOKG_DIST); it must be "
+                  "new, empty or a pathokg release.", folder=True)
+@click.option("--source", "sources", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path),
               help="A curated source file; repeat for several (default: every graph/sources/*.yaml).")
-@click.option("--no-reasoner", is_flag=True, help="Skip the OWL consistency check with HermiT.")
-def build_command(out: Path | None, sources: tuple[Path, ...], no_reasoner: bool) -> None:
+@click.option("--reasoner/--no-reasoner", default=None,
+              help="Run the OWL consistency check with HermiT (needs Java; exit code 3 without "
+                   "it), or skip it. Default: run it when Java is here, else skip it and say so.")
+@force_option
+def build_command(out: Path | None, sources: tuple[Path, ...], reasoner: bool | None,
+                  force: bool) -> None:
     """Validate the curated sources and write the release atomically.
 
     \b
@@ -24,7 +30,8 @@ def build_command(out: Path | None, sources: tuple[Path, ...], no_reasoner: bool
     """
     from ..release.build import build
 
-    report = build(out, sources=list(sources) or None, reasoner=not no_reasoner)
+    with stop_cleanly_on_sigterm():
+        report = build(out, sources=list(sources) or None, reasoner=reasoner, force=force)
     for note in report.skipped:
         click.secho(f"warning: {note}", fg="yellow", err=True)
     c = report.counts

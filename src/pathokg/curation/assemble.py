@@ -1,33 +1,21 @@
-"""Turn the ontology and the curated sources into one RDF graph with evidence on every relation.
-
-The evidence model (documented in the README):
-
-* an asserted relation is a plain triple, ``pk:chronic-kidney-disease pko:isRiskFactorFor
-  pk:dystrophic-calcification``, so queries and reasoners see it directly;
-* each passage that states it is an OWL axiom annotation: an ``owl:Axiom`` node with
-  ``owl:annotatedSource/Property/Target`` and ``pko:hasEvidence`` pointing to an evidence resource;
-* the evidence resource is a W3C Web Annotation ``oa:SpecificResource`` (and ``pko:Evidence``)
-  with ``oa:hasSource`` (the article), ``pko:section``/``pko:sectionPath`` and two selectors, an
-  ``oa:TextQuoteSelector`` (``oa:exact``) and an ``oa:TextPositionSelector`` (``oa:start``,
-  ``oa:end``, counted in Unicode characters of the vendored text, end exclusive).
-"""
+"""Turn the ontology and the curated sources into one RDF graph with evidence on every relation:
+the articles, their concepts (labels, synonyms by scope, definitions), their statements
+(:mod:`.evidence` has the evidence model) and the verified mappings."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from ..errors import SourceError, SourceProblem
 from ..paths import ONTOLOGY_FILE, SOURCES_DIR, XREFS_FILE
 from ..rdf.store import new_graph, read_project_turtle
 from ..vocab import (
-    EVIDENCE,
     MATCH_PROPERTIES,
-    OA,
+    OBOINOWL,
     ONTOLOGY_IRI,
     PKO,
     SCHEMA,
@@ -36,7 +24,8 @@ from ..vocab import (
     concept,
     xref_iri,
 )
-from .model import Article, Concept, Relation
+from .evidence import add_statements, annotated
+from .model import Article, Concept
 from .sources import read_sources
 from .xrefs import XrefRow, read_table, rows_for
 
@@ -73,27 +62,16 @@ def ontology_terms(ontology: Graph) -> tuple[set[str], set[str]]:
     return categories, predicates
 
 
+def relation_labels(ontology: Graph) -> dict[str, str]:
+    """Relation name (``isRiskFactorFor``) -> its English label (``is a risk factor for``)."""
+    return {str(p)[len(str(PKO)):]: str(label)
+            for p in ontology.subjects(RDF.type, OWL.ObjectProperty) if str(p).startswith(str(PKO))
+            for label in ontology.objects(p, RDFS.label)}
+
+
 def source_files(sources_dir: Path = SOURCES_DIR) -> list[Path]:
     """The curated source files of a folder, in name order."""
     return sorted(sources_dir.glob("*.yaml"))
-
-
-def _evidence_ids(relations: list[Relation]) -> dict[int, str]:
-    """Readable, stable evidence ids: subject--predicate--object, numbered by offset if repeated."""
-    by_key: dict[tuple[str, str, str, str], list[Relation]] = {}
-    for r in relations:
-        by_key.setdefault((r.article, r.subject, r.predicate, r.object), []).append(r)
-    ids: dict[int, str] = {}
-    for (article, s, p, o), group in by_key.items():
-        group.sort(key=lambda r: r.start)
-        for n, r in enumerate(group, start=1):
-            suffix = "" if n == 1 else f"-{n}"
-            ids[id(r)] = f"{article}/{s}--{p}--{o}{suffix}"
-    return ids
-
-
-def _axiom_node(*parts: str) -> BNode:
-    return BNode("ax" + hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16])
 
 
 def _add_article(g: Graph, a: Article) -> URIRef:
@@ -133,46 +111,18 @@ def _add_concept(g: Graph, c: Concept, src: URIRef) -> None:
     for abbr in c.abbreviations:
         g.add((node, PKO.abbreviation, Literal(abbr, lang="en")))
         g.add((node, SKOS.altLabel, Literal(abbr, lang="en")))
+    for prop, names in ((OBOINOWL.hasRelatedSynonym, c.related_synonyms),
+                        (OBOINOWL.hasBroadSynonym, c.broad_synonyms),
+                        (OBOINOWL.hasNarrowSynonym, c.narrow_synonyms)):
+        for name in names:
+            g.add((node, prop, Literal(name, lang="en")))
     if c.note:
         g.add((node, SKOS.note, Literal(" ".join(str(c.note).split()), lang="en")))
     g.add((node, DCTERMS.source, src))
 
 
-def _add_relation(g: Graph, r: Relation, evidence_id: str, src: URIRef) -> None:
-    s, p, o = concept(r.subject), PKO[r.predicate], concept(r.object)
-    g.add((s, p, o))
-    ev = EVIDENCE[evidence_id]
-    axiom = _axiom_node(str(s), str(p), str(o), str(ev))
-    g.add((axiom, RDF.type, OWL.Axiom))
-    g.add((axiom, OWL.annotatedSource, s))
-    g.add((axiom, OWL.annotatedProperty, p))
-    g.add((axiom, OWL.annotatedTarget, o))
-    g.add((axiom, PKO.hasEvidence, ev))
-    quote_sel, pos_sel = URIRef(f"{ev}#quote"), URIRef(f"{ev}#position")
-    g.add((ev, RDF.type, PKO.Evidence))
-    g.add((ev, RDF.type, OWL.NamedIndividual))
-    g.add((ev, OA.hasSource, src))
-    g.add((ev, PKO.section, Literal(r.section.title, lang="en")))
-    g.add((ev, PKO.sectionPath, Literal(r.section.path, lang="en")))
-    g.add((ev, OA.hasSelector, quote_sel))
-    g.add((ev, OA.hasSelector, pos_sel))
-    g.add((quote_sel, RDF.type, OA.TextQuoteSelector))
-    g.add((quote_sel, OA.exact, Literal(r.quote, lang="en")))
-    g.add((pos_sel, RDF.type, OA.TextPositionSelector))
-    g.add((pos_sel, OA.start, Literal(r.start, datatype=XSD.nonNegativeInteger)))
-    g.add((pos_sel, OA.end, Literal(r.end, datatype=XSD.nonNegativeInteger)))
-    if r.note:
-        g.add((ev, SKOS.note, Literal(" ".join(str(r.note).split()), lang="en")))
-
-
 def _add_mapping(g: Graph, c: Concept, row: XrefRow) -> None:
-    s, p, o = concept(c.id), MATCH_PROPERTIES[row.match_type], xref_iri(row.curie)
-    g.add((s, p, o))
-    axiom = _axiom_node(str(s), str(p), str(o))
-    g.add((axiom, RDF.type, OWL.Axiom))
-    g.add((axiom, OWL.annotatedSource, s))
-    g.add((axiom, OWL.annotatedProperty, p))
-    g.add((axiom, OWL.annotatedTarget, o))
+    axiom = annotated(g, concept(c.id), MATCH_PROPERTIES[row.match_type], xref_iri(row.curie))
     g.add((axiom, PKO.labelInSource, Literal(row.label_in_source)))
     g.add((axiom, PKO.mappingSource, Literal(row.evidence)))
 
@@ -236,15 +186,14 @@ def assemble(source_paths: list[Path] | None = None, *, ontology_file: Path = ON
     g.add((SCHEME_IRI, RDF.type, SKOS.ConceptScheme))
     g.add((SCHEME_IRI, RDF.type, OWL.NamedIndividual))
     g.add((SCHEME_IRI, SKOS.prefLabel, Literal("pathokg concepts", lang="en")))
-    relations = [r for a in articles for r in a.relations]
-    evidence_ids = _evidence_ids(relations)
+    sources = {}
     for a in articles:
-        src = _add_article(g, a)
+        src = sources[a.id] = _add_article(g, a)
         g.add((ONTOLOGY_IRI, DCTERMS.source, src))
         for c in a.concepts:
             _add_concept(g, c, src)
-        for r in a.relations:
-            _add_relation(g, r, evidence_ids[id(r)], src)
+    add_statements(g, [r for a in articles for r in a.relations],
+                   [c for a in articles for c in a.caveats], sources)
     for c, row in xref_pairs:
         _add_mapping(g, c, row)
     return Assembly(g, articles, xref_pairs)

@@ -17,97 +17,28 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import SourceError, SourceProblem
-from .model import Article, Concept, Relation, Section
+from .model import Article, Concept, Section
+from .statements import QuoteLocator, RelationReader, read_caveat, read_unmodelled
+from .yamlio import LINE, SLUG, Collector, items, load_yaml, text_list
 
 ARTICLE_KEYS = {
     "id": True, "text": True, "title": True, "subtitle": False, "publisher": True,
     "reviewer": True, "reviewer_specialty": False, "published": True, "reviewed": False,
-    "url": False, "language": True, "provenance": True, "body_ends_before": False,
-    "sections": True,
+    "url": False, "language": True, "provenance": True,
+    "body_ends_before": False, "sections": True,
 }
-SECTION_KEYS = {"heading": True, "level": True, "ends_before": False}
+SECTION_KEYS = {"heading": True, "level": True, "ends_before": False, "title": False}
 CONCEPT_KEYS = {
     "id": True, "label": True, "category": True, "definition": True, "synonyms": False,
-    "abbreviations": False, "xrefs": False, "note": False,
+    "abbreviations": False, "related_synonyms": False, "broad_synonyms": False,
+    "narrow_synonyms": False, "xrefs": False, "note": False,
 }
-RELATION_KEYS = {
-    "subject": True, "predicate": True, "object": True, "section": True, "quote": True,
-    "occurrence": False, "note": False,
-}
-TOP_KEYS = {"article": True, "concepts": True, "relations": True}
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LINE = "__line__"
+TOP_KEYS = {"article": True, "caveats": False, "not_modelled": False, "concepts": True,
+            "relations": True}
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that records each mapping's line and refuses duplicate keys."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (first on line {seen[key]})",
-                    key_node.start_mark,
-                )
-            seen[key] = key_node.start_mark.line + 1
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping[LINE] = node.start_mark.line + 1
-        return mapping
-
-
-# Dates stay strings: the build writes them as xsd:date itself.
-_LineLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class _Collector:
-    """Collects the problems of one file so that all of them are reported at once."""
-
-    def __init__(self, file: Path):
-        self.file = str(file)
-        self.problems: list[SourceProblem] = []
-
-    def add(self, line: int | None, item: str, message: str, hint: str = "") -> None:
-        self.problems.append(SourceProblem(self.file, line, item, message, hint))
-
-    def check_keys(self, data: Any, spec: dict[str, bool], item: str, line: int | None) -> bool:
-        if not isinstance(data, dict):
-            self.add(line, item, f"expected a mapping of keys, found {type(data).__name__}",
-                     "see graph/README.md for the format")
-            return False
-        ok = True
-        line = data.get(LINE, line)
-        for key in data:
-            if key != LINE and key not in spec:
-                self.add(line, item, f"unknown key {key!r}",
-                         f"allowed keys: {', '.join(sorted(spec))}")
-                ok = False
-        for key, required in spec.items():
-            if required and (data.get(key) is None or data.get(key) == ""):
-                self.add(line, item, f"missing required key {key!r}", "see graph/README.md")
-                ok = False
-        return ok
-
-
-def _text_list(value: Any, col: _Collector, line: int | None, item: str, key: str) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        col.add(line, item, f"{key!r} must be a list of non-empty strings")
-        return []
-    return list(value)
-
-
-def _sections(meta: dict[str, Any], text: str, col: _Collector) -> list[Section]:
+def _sections(meta: dict[str, Any], text: str, col: Collector) -> list[Section]:
     """Locate each heading in the text and compute the span of its section."""
     body_end = len(text)
     marker = meta.get("body_ends_before")
@@ -135,7 +66,8 @@ def _sections(meta: dict[str, Any], text: str, col: _Collector) -> list[Section]
         start = match.start()
         line_end = text.find("\n", match.end())
         inline = bool(text[match.end(): line_end if line_end >= 0 else len(text)].strip())
-        found.append((start, level, heading.rstrip(":").strip(), line, inline, raw.get("ends_before")))
+        title = str(raw.get("title") or heading.rstrip(":").strip())
+        found.append((start, level, title, line, inline, raw.get("ends_before")))
         cursor = match.end()
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []
@@ -163,51 +95,7 @@ def _sections(meta: dict[str, Any], text: str, col: _Collector) -> list[Section]
     return sections
 
 
-def _innermost(sections: list[Section], start: int, end: int) -> Section | None:
-    best = None
-    for s in sections:
-        if s.start <= start and end <= s.end and (best is None or s.end - s.start < best.end - best.start):
-            best = s
-    return best
-
-
-def _misquote_hint(quote: str, text: str) -> str:
-    """Say where a quote stops matching the article, to make a misquote quick to fix."""
-    lo, hi = 0, len(quote)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if quote[:mid] in text:
-            lo = mid
-        else:
-            hi = mid - 1
-    if lo >= 12:
-        pos = text.find(quote[:lo])
-        return (f"the article matches up to {quote[:lo][-40:]!r}, then has "
-                f"{text[pos + lo: pos + lo + 30]!r} where the quote has {quote[lo: lo + 30]!r}")
-    close = difflib.get_close_matches(quote, re.split(r"(?<=[.!?])\s+", text), n=1, cutoff=0.5)
-    return f"closest sentence: {close[0]!r}" if close else "copy the words exactly from the article text"
-
-
-def _load_yaml(path: Path) -> Any:
-    """The YAML of a source file, every mapping with its line.
-
-    :raises SourceError: the file cannot be read or is not YAML.
-    """
-    try:
-        raw_text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError([SourceProblem(str(path), None, "file", f"cannot be read: {exc}")]) from None
-    try:
-        return yaml.load(raw_text, Loader=_LineLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SourceError([SourceProblem(str(path), line, "YAML", f"malformed: {problem}",
-                                         "fix the YAML syntax (indentation, quotes, colons)")]) from None
-
-
-def _read_text(meta: dict[str, Any], path: Path, col: _Collector) -> tuple[Path, str]:
+def _read_text(meta: dict[str, Any], path: Path, col: Collector) -> tuple[Path, str]:
     """The article's vendored text, byte for byte.
 
     :raises SourceError: the text file cannot be read (nothing else can be checked without it).
@@ -220,7 +108,7 @@ def _read_text(meta: dict[str, Any], path: Path, col: _Collector) -> tuple[Path,
         raise SourceError(col.problems) from None
 
 
-def _check_meta(meta: dict[str, Any], col: _Collector) -> str:
+def _check_meta(meta: dict[str, Any], col: Collector) -> str:
     """Check the article's id and dates; return the id."""
     article_id = str(meta["id"])
     if not SLUG.match(article_id):
@@ -235,16 +123,7 @@ def _check_meta(meta: dict[str, Any], col: _Collector) -> str:
     return article_id
 
 
-def _items(data: dict[str, Any], key: str, col: _Collector) -> list[Any]:
-    """The list under ``key`` (``concepts`` or ``relations``), or an empty list and a problem."""
-    raw = data.get(key) or []
-    if not isinstance(raw, list):
-        col.add(data[LINE], key, "must be a list")
-        return []
-    return raw
-
-
-def _xrefs(raw: dict[str, Any], col: _Collector, line: int | None,
+def _xrefs(raw: dict[str, Any], col: Collector, line: int | None,
            item: str) -> tuple[str | None, list[str] | None]:
     """A concept's ``xrefs``: a concept name of the verified table, optionally with ``only``."""
     xrefs = raw.get("xrefs")
@@ -253,7 +132,7 @@ def _xrefs(raw: dict[str, Any], col: _Collector, line: int | None,
     if isinstance(xrefs, str):
         return xrefs, None
     if isinstance(xrefs, dict) and set(xrefs) - {LINE} <= {"concept", "only"} and xrefs.get("concept"):
-        return str(xrefs["concept"]), _text_list(xrefs.get("only"), col, line, item, "xrefs.only") or None
+        return str(xrefs["concept"]), text_list(xrefs.get("only"), col, line, item, "xrefs.only") or None
     col.add(line, item, "xrefs must be a concept name of the verified table, "
             "or {concept: NAME, only: [CURIE, ...]}")
     return None, None
@@ -262,7 +141,7 @@ def _xrefs(raw: dict[str, Any], col: _Collector, line: int | None,
 class _ConceptReader:
     """Reads the concepts of one file, remembering ids and labels to catch duplicates."""
 
-    def __init__(self, col: _Collector, path: Path, article_id: str, categories: set[str] | None):
+    def __init__(self, col: Collector, path: Path, article_id: str, categories: set[str] | None):
         self.col, self.path, self.article_id, self.categories = col, path, article_id, categories
         self.ids: dict[str, int | None] = {}
         self.labels: dict[str, str] = {}
@@ -294,82 +173,14 @@ class _ConceptReader:
         xref_concept, xref_only = _xrefs(raw, col, line, item)
         return Concept(
             id=cid, label=label, category=category, definition=str(raw["definition"]).strip(),
-            synonyms=_text_list(raw.get("synonyms"), col, line, item, "synonyms"),
-            abbreviations=_text_list(raw.get("abbreviations"), col, line, item, "abbreviations"),
+            synonyms=text_list(raw.get("synonyms"), col, line, item, "synonyms"),
+            abbreviations=text_list(raw.get("abbreviations"), col, line, item, "abbreviations"),
+            related_synonyms=text_list(raw.get("related_synonyms"), col, line, item, "related_synonyms"),
+            broad_synonyms=text_list(raw.get("broad_synonyms"), col, line, item, "broad_synonyms"),
+            narrow_synonyms=text_list(raw.get("narrow_synonyms"), col, line, item, "narrow_synonyms"),
             xref_concept=xref_concept, xref_only=xref_only, note=raw.get("note"),
             file=str(self.path), line=line, article=self.article_id,
         )
-
-
-class _RelationReader:
-    """Reads the relations of one file and locates each quote in its section of the article."""
-
-    def __init__(self, col: _Collector, path: Path, article_id: str, text: str,
-                 sections: list[Section], predicates: set[str] | None):
-        self.col, self.path, self.article_id, self.text = col, path, article_id, text
-        self.sections, self.predicates = sections, predicates
-        self.by_title: dict[str, Section] = {}
-        for s in sections:
-            self.by_title.setdefault(s.title, s)
-
-    def read(self, raw: Any) -> Relation | None:
-        col = self.col
-        line = raw.get(LINE) if isinstance(raw, dict) else None
-        item = (f"relation {raw.get('subject')} {raw.get('predicate')} {raw.get('object')}"
-                if isinstance(raw, dict) else "relation")
-        if not col.check_keys(raw, RELATION_KEYS, item, line):
-            return None
-        predicate = str(raw["predicate"])
-        if self.predicates is not None and predicate not in self.predicates:
-            close = difflib.get_close_matches(predicate, sorted(self.predicates), n=1)
-            col.add(line, item, f"unknown predicate {predicate!r}",
-                    f"did you mean {close[0]!r}?" if close else "see graph/README.md")
-        section = self.by_title.get(str(raw["section"]))
-        if section is None:
-            close = difflib.get_close_matches(str(raw["section"]), list(self.by_title), n=1)
-            col.add(line, item, f"unknown section {raw['section']!r}",
-                    f"did you mean {close[0]!r}?" if close else "use a title from article.sections")
-            return None
-        quote = str(raw["quote"])
-        start = self.locate(raw, quote, section, line, item)
-        if start is None:
-            return None
-        return Relation(
-            subject=str(raw["subject"]), predicate=predicate, object=str(raw["object"]),
-            section=section, quote=quote, start=start, end=start + len(quote), note=raw.get("note"),
-            file=str(self.path), line=line, article=self.article_id,
-        )
-
-    def locate(self, raw: dict[str, Any], quote: str, section: Section, line: int | None,
-               item: str) -> int | None:
-        """Where the quote starts in the text: once in its section (or at ``occurrence``), and
-        not inside an inner section; ``None`` (and a problem) otherwise."""
-        col, text = self.col, self.text
-        hits = [m.start() for m in re.finditer(re.escape(quote), text)]
-        inside = [h for h in hits if section.start <= h and h + len(quote) <= section.end]
-        if not hits:
-            col.add(line, item, "quote not found verbatim in the article", _misquote_hint(quote, text))
-            return None
-        if not inside:
-            other = _innermost(self.sections, hits[0], hits[0] + len(quote))
-            col.add(line, item, f"quote is not in section {section.title!r}",
-                    f"it stands in section {other.title!r}" if other else "it is outside the article body")
-            return None
-        occurrence = raw.get("occurrence", 1)
-        if len(inside) > 1 and "occurrence" not in raw:
-            col.add(line, item, f"quote occurs {len(inside)} times in its section",
-                    "lengthen the quote or add occurrence: N")
-            return None
-        if not isinstance(occurrence, int) or not 1 <= occurrence <= len(inside):
-            col.add(line, item, f"occurrence must be a number from 1 to {len(inside)}")
-            return None
-        start = inside[occurrence - 1]
-        innermost = _innermost(self.sections, start, start + len(quote))
-        if innermost is not None and innermost is not section:
-            col.add(line, item, f"quote stands in the inner section {innermost.title!r}",
-                    f"set section: {innermost.title}")
-            return None
-        return start
 
 
 def read_source(path: Path | str, *, categories: set[str] | None = None,
@@ -383,8 +194,8 @@ def read_source(path: Path | str, *, categories: set[str] | None = None,
     :raises SourceError: listing every problem with its file, line and item.
     """
     path = Path(path)
-    col = _Collector(path)
-    data = _load_yaml(path)
+    col = Collector(path)
+    data = load_yaml(path)
     if not col.check_keys(data, TOP_KEYS, "file", 1):
         raise SourceError(col.problems)
     meta = data["article"]
@@ -394,13 +205,19 @@ def read_source(path: Path | str, *, categories: set[str] | None = None,
     text_file, text = _read_text(meta, path, col)
     sections = _sections(meta, text, col)
     concept_reader = _ConceptReader(col, path, article_id, categories)
-    concepts = [c for raw in _items(data, "concepts", col) if (c := concept_reader.read(raw))]
-    relation_reader = _RelationReader(col, path, article_id, text, sections, predicates)
-    relations = [r for raw in _items(data, "relations", col) if (r := relation_reader.read(raw))]
+    concepts = [c for raw in items(data, "concepts", col) if (c := concept_reader.read(raw))]
+    locator = QuoteLocator(col, text, sections)
+    relation_reader = RelationReader(col, locator, str(path), article_id, predicates)
+    relations = [r for raw in items(data, "relations", col) if (r := relation_reader.read(raw))]
+    caveats = [c for raw in items(data, "caveats", col)
+               if (c := read_caveat(raw, col, locator, str(path), article_id, predicates))]
+    unmodelled = [u for raw in items(data, "not_modelled", col)
+                  if (u := read_unmodelled(raw, col, locator))]
     if col.problems:
         raise SourceError(col.problems)
     clean_meta = {k: v for k, v in meta.items() if k not in (LINE, "sections")}
-    return Article(article_id, clean_meta, text, text_file, path, sections, concepts, relations)
+    return Article(article_id, clean_meta, text, text_file, path, sections, concepts, relations,
+                   caveats, unmodelled)
 
 
 def _shared_concepts(articles: list[Article], problems: list[SourceProblem]) -> dict[str, Concept]:
@@ -426,17 +243,44 @@ def _shared_concepts(articles: list[Article], problems: list[SourceProblem]) -> 
 
 
 def _undefined_references(articles: list[Article], defined: dict[str, Concept]) -> list[SourceProblem]:
-    """A problem for every relation end that no article defines."""
+    """A problem for every concept a relation, condition, context or caveat names that no article
+    defines."""
     problems = []
+
+    def check(file: str, line: int | None, item: str, role: str, cid: str) -> None:
+        if cid not in defined:
+            close = difflib.get_close_matches(cid, list(defined), n=1)
+            problems.append(SourceProblem(file, line, item, f"{role} {cid!r} is referenced but not defined",
+                                          f"did you mean {close[0]!r}?" if close else "add it to concepts"))
+
     for a in articles:
         for r in a.relations:
-            for role, cid in (("subject", r.subject), ("object", r.object)):
-                if cid not in defined:
-                    close = difflib.get_close_matches(cid, list(defined), n=1)
+            item = f"relation {r.subject} {r.predicate} {r.object}"
+            named = [("subject", r.subject), ("object", r.object)]
+            named += [("context", r.context)] if r.context else []
+            named += [("condition concept", c) for cond in r.conditions for c in cond.concepts]
+            for role, cid in named:
+                check(r.file, r.line, item, role, cid)
+        for cav in a.caveats:
+            check(cav.file, cav.line, f"caveat {cav.id!r}", "object", cav.object)
+    return problems
+
+
+def _caveat_problems(articles: list[Article]) -> list[SourceProblem]:
+    """Under a caveat, a statement about its object may not use a relation stronger than the
+    caveat allows, unless the quote's causal wording is recorded."""
+    problems = []
+    for a in articles:
+        for cav in a.caveats:
+            for r in a.relations:
+                if r.section.title not in cav.governs or r.object != cav.object:
+                    continue
+                if r.predicate not in cav.allows and r.causal_wording is None:
                     problems.append(SourceProblem(
                         r.file, r.line, f"relation {r.subject} {r.predicate} {r.object}",
-                        f"{role} {cid!r} is referenced but not defined",
-                        f"did you mean {close[0]!r}?" if close else "add it to concepts"))
+                        f"the caveat {cav.id!r} of section {r.section.title!r} allows only "
+                        f"{', '.join(cav.allows)} toward {cav.object!r}",
+                        "use one of those, or record the quote's causal words in causal_wording"))
     return problems
 
 
@@ -462,6 +306,7 @@ def read_sources(paths: list[Path], *, categories: set[str] | None = None,
                  for a in articles if ids.count(a.id) > 1]
     defined = _shared_concepts(articles, problems)
     problems += _undefined_references(articles, defined)
+    problems += _caveat_problems(articles)
     if problems:
         raise SourceError(problems)
     return articles

@@ -36,10 +36,12 @@ RELEASE_FILES = [*(name for fmt, name in FORMATS.items() if fmt != "neo4j"), "ne
                  "neo4j/relationships.csv", "neo4j/load.cypher"]
 
 
-def write_graph(graph: nx.MultiDiGraph, fmt: str, out: Path | str) -> Path:
+def write_graph(graph: nx.MultiDiGraph, fmt: str, out: Path | str, *, force: bool = False) -> Path:
     """Write an already projected concept graph in one format; files are replaced atomically.
 
+    :param force: replace ``out`` even if pathokg did not write it (see :mod:`pathokg.rdf.atomic`).
     :raises ExportError: for an unknown format.
+    :raises OutputError: ``out`` is not pathokg's to replace, or cannot be written.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -49,25 +51,33 @@ def write_graph(graph: nx.MultiDiGraph, fmt: str, out: Path | str) -> Path:
 
     out = Path(out)
     if fmt == "neo4j":
-        return write_neo4j(graph, out)
+        return write_neo4j(graph, out, force=force)
     text = {"graphml": graphml_text, "gexf": gexf_text, "cyjs": cyjs_text}[fmt](graph)
-    return write_file(out, text)
+    return write_file(out, text, force=force)
 
 
 def export(source: Graph | ox.Store, fmt: str, out: Path | str | None = None, *,
-           inferred: bool = False) -> Path:
+           inferred: bool = False, force: bool = False) -> Path:
     """Project an RDF graph and write it in ``fmt`` to ``out`` (default: :data:`FORMATS` name).
 
     :param source: a release store (asserted default graph, entailments in the inferred graph) or
         an rdflib graph (which has no entailments).
     :param inferred: include the relations the ontology entails, marked ``inferred``.
+    :param force: replace ``out`` even if pathokg did not write it.
     :returns: the file (or, for ``neo4j``, the folder) written.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    from ..paths import EXPORT_MARKER
+    from ..rdf.atomic import check_file, check_replaceable
     from .projection import project
 
-    return write_graph(project(source, inferred=inferred), fmt, out or FORMATS[fmt])
+    target = Path(out or FORMATS[fmt])
+    if fmt == "neo4j":  # checked before the work, so a refusal costs nothing
+        check_replaceable(target, EXPORT_MARKER, what="pathokg Neo4j export", force=force)
+    else:
+        check_file(target, force=force)
+    return write_graph(project(source, inferred=inferred), fmt, target, force=force)
 
 
 def __getattr__(name: str) -> Any:

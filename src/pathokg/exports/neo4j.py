@@ -20,6 +20,7 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..errors import ExportError
+from ..paths import EXPORT_MARKER
 from ..rdf.atomic import replace_folder
 from .formats import to_json
 
@@ -62,10 +63,13 @@ NODE_COLUMNS = [
 EDGE_COLUMNS = [
     Column("relation", "relation"), Column("label", "label"),
     Column("inferred:boolean", "inferred", "boolean"),
+    Column("certainty", "certainty"),
     Column("evidence_count:int", "evidence_count", "int"),
     Column("quotes:string[]", "quotes", "string[]"),
     Column("sections:string[]", "sections", "string[]"),
     Column("sources:string[]", "sources", "string[]"),
+    Column("certainties:string[]", "certainties", "string[]"),
+    Column("conditions:string[]", "conditions", "string[]"),
     Column("evidence", "evidence"),
 ]
 NODE_HEADER = [ID_COLUMN, *(c.header for c in NODE_COLUMNS), ":LABEL"]
@@ -121,10 +125,12 @@ def relationships_csv(graph: nx.MultiDiGraph) -> str:
         ev = d["evidence"]
         where = f"{u} {key} {v}"
         rows.append([u, v, relationship_type(d["relation"]), d["relation"], d["label"],
-                     "true" if d["inferred"] else "false", str(d["evidence_count"]),
+                     "true" if d["inferred"] else "false", d["certainty"], str(d["evidence_count"]),
                      _array([e["quote"] for e in ev], f"{where} quotes"),
                      _array([e["section"] for e in ev], f"{where} sections"),
                      _array([e["source"] for e in ev], f"{where} sources"),
+                     _array([e["certainty"] for e in ev], f"{where} certainties"),
+                     _array([" | ".join(e["conditions"]) for e in ev], f"{where} conditions"),
                      to_json(ev)])
     return _csv(rows)
 
@@ -142,8 +148,9 @@ def load_cypher(graph: nx.MultiDiGraph) -> str:
         edge_columns=EDGE_COLUMNS, labels=labels, types=types)
 
 
-def write_neo4j(graph: nx.MultiDiGraph, folder: Path) -> Path:
-    """Write the three files into ``folder``, replacing it atomically."""
+def write_neo4j(graph: nx.MultiDiGraph, folder: Path, *, force: bool = False) -> Path:
+    """Write the three files into ``folder``, replacing it atomically; a folder that is not a
+    pathokg Neo4j export (no :data:`~pathokg.paths.EXPORT_MARKER`) is refused unless ``force``."""
     files = {NODES_FILE: nodes_csv(graph), RELATIONSHIPS_FILE: relationships_csv(graph),
              CYPHER_FILE: load_cypher(graph)}
 
@@ -152,5 +159,5 @@ def write_neo4j(graph: nx.MultiDiGraph, folder: Path) -> Path:
             (tmp / name).write_text(text, encoding="utf-8")
             (tmp / name).chmod(0o644)
 
-    replace_folder(folder, fill)
+    replace_folder(folder, fill, marker=EXPORT_MARKER, what="pathokg Neo4j export", force=force)
     return Path(folder)

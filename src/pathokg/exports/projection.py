@@ -9,8 +9,12 @@ Node attributes (every concept): ``iri``, ``curie`` (``pk:...``), ``label``, ``s
 ``xrefs`` (list of CURIEs, or IRIs where no prefix is known).
 
 Edge attributes (key = the relation's CURIE): ``relation`` (IRI), ``label`` (the relation's label),
-``inferred`` (bool), ``evidence`` (list of dicts with ``quote``, ``section``, ``section_path``,
-``source``, ``source_title``, ``start``, ``end``, ``iri``, in text order) and ``evidence_count``.
+``inferred`` (bool), ``certainty`` (the firmest certainty of its passages: stated, typical,
+possible, conditional, promising or investigational; for an inferred edge, the entailment's),
+``evidence`` (list of dicts with ``quote``, ``section``, ``section_path``, ``source``,
+``source_title``, ``start``, ``end``, ``iri``, ``certainty``, ``conditions`` (the words of the
+passage's conditions, in text order) and ``context`` (the IRI of the process it holds within, or
+""), in text order) and ``evidence_count``.
 
 Nodes and edges are inserted in sorted order, so every serialisation of the projection is
 deterministic.
@@ -104,8 +108,20 @@ def _evidence(store: ox.Store) -> dict[EdgeKey, list[dict[str, Any]]]:
             "source_title": row.get("articleTitle", ""),
             "start": int(row["start"]) if "start" in row else -1,
             "end": int(row["end"]) if "end" in row else -1,
+            "certainty": row.get("certainty", ""),
+            "conditions": [c for c in row.get("conditions", "").split(" | ") if c],
+            "context": row.get("context", ""),
         })
     return evidence
+
+
+def _statement_certainties(store: ox.Store) -> dict[EdgeKey, str]:
+    """The certainty of every asserted relation (its axiom's) and of every entailed one (its record's)."""
+    out = {EdgeKey(r["source"], r["relation"], r["target"]): r["statementCertainty"]
+           for r in rows(store, "relation-evidence") if "statementCertainty" in r}
+    for r in rows(store, "inferred-certainty"):
+        out.setdefault(EdgeKey(r["source"], r["relation"], r["target"]), r["certainty"])
+    return out
 
 
 def project(source: Graph | ox.Store, *, inferred: bool = False) -> nx.MultiDiGraph:
@@ -123,6 +139,7 @@ def project(source: Graph | ox.Store, *, inferred: bool = False) -> nx.MultiDiGr
     relation_labels = {r["relation"]: r.get("label", shorten(r["relation"]))
                        for r in rows(store, "relation-labels")}
     evidence = _evidence(store)
+    certainty = _statement_certainties(store)
     asserted = {EdgeKey(r["source"], r["relation"], r["target"]) for r in rows(store, "relations")}
     edges = {key: False for key in asserted}
     if inferred:
@@ -138,6 +155,7 @@ def project(source: Graph | ox.Store, *, inferred: bool = False) -> nx.MultiDiGr
             relation=key.relation,
             label=relation_labels.get(key.relation, shorten(key.relation)),
             inferred=edges[key],
+            certainty=certainty.get(key, ""),
             evidence=found,
             evidence_count=len(found),
         )

@@ -19,19 +19,36 @@ from .files import get_query
 from .params import BoundQuery, bind_params
 from .release import release_folder
 from .results import QueryResult
+from .values import Names, StoreNames, resolve_values
 
-_ENGINES: dict[tuple[str, float], Engine] = {}
+_ENGINES: dict[tuple[str, float], tuple[Engine, Names]] = {}
 
 
-def default_engine(out_dir: Path | str | None = None) -> Engine:
-    """The engine over the release in ``out_dir`` (default ``dist/``), reused until it changes."""
+def _current(out_dir: Path | str | None) -> tuple[Engine, Names]:
     folder = release_folder(out_dir)
     ttl = folder / TURTLE
     key = (str(folder.resolve()), ttl.stat().st_mtime if ttl.is_file() else 0.0)
     if key not in _ENGINES:
         _ENGINES.clear()
-        _ENGINES[key] = Engine.from_release(folder)
+        engine = Engine.from_release(folder)
+        _ENGINES[key] = (engine, StoreNames(engine.store, f"the release in {folder}"))
     return _ENGINES[key]
+
+
+def default_engine(out_dir: Path | str | None = None) -> Engine:
+    """The engine over the release in ``out_dir`` (default ``dist/``), reused until it changes."""
+    return _current(out_dir)[0]
+
+
+def names_for(endpoint: str | None = None, *, release: Path | str | None = None,
+              timeout: float | None = None) -> Names:
+    """The names of the concepts and categories the query will run on: the release's, or those
+    an endpoint holds."""
+    if endpoint:
+        from .remote import remote_rows
+
+        return Names(remote_rows(endpoint, timeout=timeout), f"the SPARQL endpoint {endpoint}")
+    return _current(release)[1]
 
 
 def sparql(text: str | BoundQuery, *, endpoint: str | None = None, inferred: bool = True,
@@ -40,15 +57,17 @@ def sparql(text: str | BoundQuery, *, endpoint: str | None = None, inferred: boo
 
     ``text`` may also be a named query bound to its values (:func:`~pathokg.querying.params.bind_params`).
 
-    :param endpoint: URL of a SPARQL endpoint to send the query to instead of the embedded graph.
-    :param inferred: see entailed triples too (embedded engine only).
+    :param endpoint: URL of a SPARQL endpoint to send the query to instead of the embedded graph
+        (one that holds the release, in its default graph or as ``pathokg publish`` wrote it:
+        see :mod:`pathokg.querying.remote`).
+    :param inferred: see entailed triples too.
     :param timeout: seconds before giving up (embedded engine: see :meth:`Engine.run`).
     :param release: the release folder (default ``dist/``).
     """
     if endpoint:
         from .remote import run_remote  # httpx is imported only for remote queries
 
-        return run_remote(endpoint, text, timeout=timeout)
+        return run_remote(endpoint, text, timeout=timeout, inferred=inferred)
     return default_engine(release).run(text, inferred=inferred, timeout=timeout)
 
 
@@ -58,9 +77,16 @@ def query(name: str, *, endpoint: str | None = None, inferred: bool = True,
     """Run the named query ``name`` with parameters.
 
     ``pathokg.query("concept-lookup", text="ckd")`` binds ``?_text`` to ``"ckd"`` (the engine binds
-    it; the query text is not edited).
+    it; the query text is not edited). A concept parameter takes any name of a concept
+    (``pathokg.query("evidence", subject="CKD")``).
+
+    :raises QueryError: an unknown query or parameter, or a value that names nothing of its kind
+        (the message lists close matches; see :mod:`pathokg.querying.values`).
     """
-    bound = bind_params(get_query(name), {k: str(v) for k, v in params.items()})
+    named = get_query(name)
+    given = {k: str(v) for k, v in params.items()}
+    values = resolve_values(named, given, names_for(endpoint, release=release, timeout=timeout))
+    bound = bind_params(named, values)
     return sparql(bound, endpoint=endpoint, inferred=inferred, timeout=timeout, release=release)
 
 

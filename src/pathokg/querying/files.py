@@ -1,7 +1,9 @@
 """Query files: one SPARQL query per ``.rq`` file with a ``#+ key: value`` header (grlc style).
 
 The header keys are ``summary`` (required), ``description``, ``tags`` (comma separated) and
-``param`` (repeatable: ``name = default : description``, the colon between spaces). pathokg IRIs in a query file are
+``param`` (repeatable: ``name: kind = default : description``, the last colon between spaces; the
+kind is optional, one of :data:`PARAM_KINDS`, and says how a value is checked, see
+:mod:`pathokg.querying.values`). pathokg IRIs in a query file are
 written relative to the base (``PREFIX pko: <ontology/>``); :func:`QueryFile.text_with_base`
 prepends ``BASE <...>`` from :mod:`pathokg.vocab` so that they resolve everywhere.
 """
@@ -18,9 +20,14 @@ from ..paths import QUERIES_DIR
 from ..vocab import BASE
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
-#: ``name = default : description``; the separator is a colon between spaces, so that a default
-#: can be a CURIE such as ``pk:dystrophic-calcification``.
-_PARAM = re.compile(r"^(\w+)\s*(?:=\s*(.*?))?(?:\s+:\s+(.*))?$")
+#: ``name: kind = default : description``; the description's separator is a colon between spaces,
+#: so that a default can be a CURIE such as ``pk:dystrophic-calcification``.
+_PARAM = re.compile(r"^(\w+)(?::\s*(\w+))?\s*(?:=\s*(.*?))?(?:\s+:\s+(.*))?$")
+#: The kinds of parameter value: ``concept`` (a pathokg concept by any name: id, CURIE, IRI, label,
+#: synonym, abbreviation or an exactly matching external id), ``category`` (a category class by
+#: label, id or CURIE), ``xref`` (an external identifier: CURIE, OBO id or IRI) and ``text`` (any
+#: text, the default).
+PARAM_KINDS = ("concept", "category", "xref", "text")
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,8 @@ class Param:
     name: str
     default: str | None
     description: str
+    #: how a value is checked (one of :data:`PARAM_KINDS`)
+    kind: str = "text"
 
 
 @dataclass(frozen=True)
@@ -89,7 +98,11 @@ def read_query_file(path: Path) -> QueryFile:
         m = _PARAM.match(raw)
         if not m:
             raise QueryError(f"{path}: malformed '#+ param: {raw}' (use 'name = default : description')")
-        params.append(Param(m.group(1), (m.group(2) or None), (m.group(3) or "").strip()))
+        kind = m.group(2) or "text"
+        if kind not in PARAM_KINDS:
+            raise QueryError(f"{path}: parameter {m.group(1)!r} has an unknown kind {kind!r} "
+                             f"(one of {', '.join(PARAM_KINDS)})")
+        params.append(Param(m.group(1), (m.group(3) or None), (m.group(4) or "").strip(), kind))
     tags = tuple(t.strip() for raw in meta.get("tags", []) for t in raw.split(",") if t.strip())
     return QueryFile(
         name=path.stem, path=path, text=text, summary=" ".join(meta["summary"]),

@@ -21,9 +21,9 @@ from ..checks.reasoner import classify, reasoner_violations
 from ..checks.validate import check_qc, check_shacl
 from ..curation.assemble import Assembly, assemble
 from ..errors import ReasonerUnavailable, ValidationError, Violation
-from ..paths import default_out_dir
-from ..querying.inference import inferred_triples
-from ..rdf.atomic import replace_folder
+from ..paths import RELEASE_MARKER, default_out_dir
+from ..querying.inference import entailments
+from ..rdf.atomic import check_replaceable, replace_folder
 from ..rdf.store import dataset_store
 from .writers import write_release
 
@@ -46,12 +46,29 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def validate_assembly(assembly: Assembly, store: ox.Store | None = None, *, reasoner: bool = True,
+#: What a release folder is called in messages.
+RELEASE = "pathokg release"
+
+
+def release_names() -> frozenset[str]:
+    """The top-level names a release holds: a folder of only these, without the marker, is a
+    release an older pathokg (0.1.0) wrote, and a build may replace it."""
+    from ..exports import FORMATS  # the names only; networkx is not imported
+    from ..paths import INFERRED, JSONLD, MAP_FILE, NTRIPLES, OWL_XML, SOURCES_FOLDER, SSSOM, TURTLE, VOID_FILE
+
+    return frozenset({TURTLE, OWL_XML, JSONLD, NTRIPLES, SSSOM, VOID_FILE, INFERRED, MAP_FILE,
+                      SOURCES_FOLDER, RELEASE_MARKER, *FORMATS.values()})
+
+
+def validate_assembly(assembly: Assembly, store: ox.Store | None = None, *, reasoner: bool | None = None,
                       timings: dict[str, float] | None = None,
                       skipped: list[str] | None = None) -> list[Violation]:
     """Run SHACL, the QC queries and (if asked and possible) HermiT; return every violation.
 
     :param store: the assembled graph in a store (made here if not given).
+    :param reasoner: ``None``: run HermiT if Java is here, else skip it with a note; ``True``: run
+        it (:class:`~pathokg.errors.ReasonerUnavailable` without Java); ``False``: skip it.
+    :raises ReasonerUnavailable: ``reasoner=True`` and no Java.
     """
     timings = timings if timings is not None else {}
     skipped = skipped if skipped is not None else []
@@ -61,13 +78,15 @@ def validate_assembly(assembly: Assembly, store: ox.Store | None = None, *, reas
     t = time.perf_counter()
     violations += check_qc(store if store is not None else assembly.graph)
     timings["qc"] = time.perf_counter() - t
-    if reasoner:
+    if reasoner is not False:
         t = time.perf_counter()
         try:
             result = classify(assembly.graph)
             violations += reasoner_violations(result)
             timings["reasoner_hermit"] = result.seconds
         except ReasonerUnavailable as exc:
+            if reasoner:
+                raise
             skipped.append(f"OWL reasoning skipped: {exc}")
         timings["reasoner_total"] = time.perf_counter() - t
     else:
@@ -76,21 +95,28 @@ def validate_assembly(assembly: Assembly, store: ox.Store | None = None, *, reas
 
 
 def build(out_dir: Path | str | None = None, *, sources: list[Path] | None = None,
-          reasoner: bool = True) -> BuildReport:
+          reasoner: bool | None = None, force: bool = False) -> BuildReport:
     """Assemble, validate and write a release atomically.
 
     :param out_dir: the release folder (default ``dist/``, or ``$PATHOKG_DIST``).
     :param sources: curated source files (default: every ``graph/sources/*.yaml``).
-    :param reasoner: run HermiT (needs Java).
+    :param reasoner: run HermiT: ``None`` if Java is here (else skipped, with a note in the
+        report), ``True`` always (an error without Java), ``False`` never.
+    :param force: replace ``out_dir`` even if it is not a pathokg release (it is replaced whole).
     :returns: a report with counts and timings.
     :raises SourceError: a source file is wrong (exit code 2); nothing is written.
     :raises ValidationError: the graph fails validation (exit code 1); nothing is written.
+    :raises OutputError: ``out_dir`` is not a pathokg release (without ``force``) or cannot be
+        written (exit code 2); nothing is written.
+    :raises ReasonerUnavailable: ``reasoner=True`` and no Java (exit code 3).
     """
     out = Path(out_dir) if out_dir is not None else default_out_dir()
+    legacy = release_names()
+    check_replaceable(out, RELEASE_MARKER, what=RELEASE, force=force, legacy=legacy)  # fail fast
     report = BuildReport(out_dir=out)
     t0 = time.perf_counter()
     assembly = assemble(sources)
-    inferred = inferred_triples(assembly.graph)
+    inferred = entailments(assembly.graph)
     # one store for everything that queries the release: the QC checks and the writers
     store = dataset_store(assembly.graph, inferred)
     report.timings["assemble"] = time.perf_counter() - t0
@@ -103,7 +129,7 @@ def build(out_dir: Path | str | None = None, *, sources: list[Path] | None = Non
     def fill(folder: Path) -> None:
         report.counts = write_release(assembly, inferred, store, folder, package_version())
 
-    replace_folder(out, fill)
+    replace_folder(out, fill, marker=RELEASE_MARKER, what=RELEASE, force=force, legacy=legacy)
     report.timings["write"] = time.perf_counter() - t
     report.timings["total"] = time.perf_counter() - t0
     return report

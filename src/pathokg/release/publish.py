@@ -9,7 +9,7 @@ is a partial load and an error.
 
 >>> report = publish("http://127.0.0.1:7878/store")    # doctest: +SKIP
 >>> report.endpoint                                     # doctest: +SKIP
-'http://127.0.0.1:7878/query?default-graph-uri=...&default-graph-uri=...'
+'http://127.0.0.1:7878/query'
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from ..errors import RemoteError
+from ..errors import ArgumentError, RemoteError
 from ..paths import INFERRED, NTRIPLES, PUBLISH_QUERIES
 from ..querying.files import read_query_file
 from ..querying.release import release_folder
+from ..querying.remote import check_url
 from ..vocab import DATASET_IRI, INFERRED_GRAPH
 
 COUNT_QUERY = PUBLISH_QUERIES / "count-graph.rq"
@@ -58,9 +59,15 @@ class PublishReport:
 
     @property
     def endpoint(self) -> str:
-        """The query endpoint with every published graph as default (and named) graph, ready for
-        ``pathokg query NAME --endpoint URL``."""
-        return with_default_graphs(self.query_endpoint, [g.graph for g in self.graphs])
+        """The URL for ``pathokg query NAME --endpoint URL``: the plain query endpoint when the
+        release went into pathokg's own graph names (``--endpoint`` finds them there itself, see
+        :mod:`pathokg.querying.remote`), else the endpoint with every published graph as default
+        (and named) graph."""
+        published = [g.graph for g in self.graphs]
+        if published and published[0] == str(DATASET_IRI) and set(published) <= {
+                str(DATASET_IRI), str(INFERRED_GRAPH)}:
+            return self.query_endpoint
+        return with_default_graphs(self.query_endpoint, published)
 
     @property
     def seconds(self) -> float:
@@ -84,14 +91,14 @@ def default_query_endpoint(store: str) -> str:
     >>> default_query_endpoint("http://localhost:7878/store")
     'http://localhost:7878/query'
 
-    :raises RemoteError: when the store's layout is unknown (pass ``--query-endpoint``).
+    :raises ArgumentError: when the store's layout is unknown (pass ``--query-endpoint``).
     """
     parts = urlsplit(store)
     for suffix, query_path in QUERY_ENDPOINTS.items():
         if parts.path.rstrip("/").endswith(suffix):
             path = parts.path.rstrip("/")[: -len(suffix)] + query_path
             return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-    raise RemoteError(f"cannot tell the query endpoint of the store {store}; "
+    raise ArgumentError(f"cannot tell the query endpoint of the store {store}; "
                       "pass --query-endpoint URL (the store's SPARQL query endpoint)")
 
 
@@ -207,7 +214,9 @@ def publish_payloads(store: str, payloads: dict[str, bytes], *, query_endpoint: 
                      user: str | None = None, password: str | None = None, auth: str = "digest",
                      timeout: float = 600.0) -> PublishReport:
     """PUT each payload into its named graph, then verify every count."""
-    endpoint = query_endpoint or default_query_endpoint(store)
+    check_url(store, "--store")
+    endpoint = check_url(query_endpoint, "--query-endpoint") if query_endpoint else \
+        default_query_endpoint(store)
     report = PublishReport(store, endpoint)
     with httpx.Client(auth=_auth(user, password, auth), timeout=timeout) as client:
         for graph_iri, data in payloads.items():
@@ -233,6 +242,7 @@ def publish(store: str, *, release: Path | str | None = None, graph: str = str(D
     :param user: user name; with ``password`` and ``auth`` (``digest`` or ``basic``).
     :raises RemoteError: unreachable store, refused credentials, an error answer or a partial load.
     """
+    check_url(store, "--store")  # before reading the release
     payloads = release_payloads(release, inferred=inferred_graph is not None, graph=graph,
                                 inferred_graph=inferred_graph or "")
     return publish_payloads(store, payloads, query_endpoint=query_endpoint, user=user,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -9,20 +10,36 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from ..errors import QueryError
-from ..querying.files import list_queries
+from ..querying.files import QueryFile, list_queries
+from ..querying.formats import solution_format
 from ..querying.params import bind_params
+from ..querying.results import QueryResult
+from ..querying.values import NAMES_QUERIES, Names, resolve_values
 from .state import App, error_response
 
 
 def api_router(state: App) -> APIRouter:
     """The routes of ``/api/queries`` over the app's worker pool."""
     router = APIRouter(prefix="/api", tags=["named queries"])
+    names_rows: dict[Path, list[dict[str, str | None]]] = {}  # the names queries' rows, read once
+
+    async def checked(query: QueryFile, params: dict[str, str]) -> dict[str, str]:
+        """The values checked for their parameters' kinds (a value that names nothing: 400)."""
+        for p in query.params:
+            path = NAMES_QUERIES.get(p.kind)
+            if p.name in params and path is not None and path not in names_rows:
+                fmt = solution_format("srj")
+                assert fmt is not None
+                names = state.prepare(state.query_file(path).text)
+                answer = await state.run(state.job(names, fmt, inferred=False))
+                names_rows[path] = QueryResult(answer.form, srj=answer.body).rows
+        return resolve_values(query, params, Names(lambda q: names_rows[q.path], "the server's graph"))
 
     @router.get("/queries", summary="The named queries with their parameters")
     def queries() -> list[dict[str, Any]]:
         return [{"name": q.name, "summary": q.summary, "description": q.description,
                  "tags": list(q.tags),
-                 "parameters": [{"name": p.name, "default": p.default,
+                 "parameters": [{"name": p.name, "kind": p.kind, "default": p.default,
                                  "description": p.description} for p in q.params],
                  "url": f"/api/queries/{q.name}"} for q in list_queries()]
 
@@ -41,7 +58,7 @@ def api_router(state: App) -> APIRouter:
         params = {k: v for k, v in fields if k not in {"format", "inferred"}}
         try:
             query = state.named_query(name)
-            bound = bind_params(query, params)
+            bound = bind_params(query, await checked(query, params))
         except QueryError as exc:
             return error_response(exc)
         inferred = dict(fields).get("inferred", "true").lower() not in {"false", "0", "no"}
