@@ -41,7 +41,7 @@ def test_query_table_and_machine_formats(release_dir: Path) -> None:
     (("query", "nope"), "no named query 'nope'"),
     (("query", "kinds-of", "-p", "zz=1"), "has no parameter zz"),
     (("query", "kinds-of", "--format", "ttl"), "does not fit a SELECT result"),
-    (("sparql", "SELECT * WHERE { ?s ?p }"), "line 1, column 18"),
+    (("sparql", "SELECT * WHERE { ?s ?p }"), "line 1, column 25"),
     (("sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"), "SERVICE"),
     (("sparql", "DELETE WHERE { ?s ?p ?o }"), "read-only"),
 ])

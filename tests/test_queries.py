@@ -90,14 +90,16 @@ RDFLIB_TOO_SLOW = {"contrast", "mechanism-path", "diagnostic-methods", "treatmen
 
 @pytest.mark.parametrize("name", [n for n in NAMES if n not in RDFLIB_TOO_SLOW])
 def test_rdflib_gives_the_same_answers(engine: Engine, rdflib_dataset: Dataset, name: str) -> None:
+    """The engine binds the parameters; rdflib gets the text with the values in a VALUES block."""
     query = next(q for q in QUERIES if q.name == name)
-    text = bind_params(query, {})
-    ours = engine.execute(text)
-    theirs = rdflib_dataset.query(text)
+    bound = bind_params(query, {})
+    ours = engine.execute(bound)
+    theirs = rdflib_dataset.query(bound.text)
     if ours.is_graph:
         assert {tuple(map(str, t)) for t in ours.graph()} == {tuple(map(str, t)) for t in theirs}
         return
-    rows = sorted(tuple("" if v is None else str(v) for v in r) for r in theirs)
+    shown = [str(v) for v in theirs.vars if str(v) not in bound.hidden]
+    rows = sorted(tuple("" if r[v] is None else str(r[v]) for v in shown) for r in theirs)
     assert sorted(tuple("" if v is None else v for v in r.values()) for r in ours.rows) == rows
 
 

@@ -135,7 +135,7 @@ MISTAKES = [
     m("sparql from a file that is not text", "sparql -F binary.rq", BAD_INPUT,
       "binary.rq: cannot be read", "utf-8"),
     m("sparql syntax error", ("sparql", "SELECT * WHERE { ?s ?p }"), BAD_INPUT,
-      "SPARQL syntax error at line 1, column 18"),
+      "SPARQL syntax error at line 1, column 25"),
     m("sparql update", ("sparql", "DELETE WHERE { ?s ?p ?o }"), BAD_INPUT, "read-only"),
     # publish
     m("publish to a malformed store URL", ("publish", "--store", "http://[bad/store"), BAD_INPUT,
@@ -159,8 +159,7 @@ MISTAKES = [
       env=(("PYTHONPATH", "{tmp}/broken-install"),)),
 ]
 
-#: ``serve`` mistakes: the behaviour is built in cli/serve.py and web/ by the issue-9 work; these
-#: pass once it is merged (until then they are expected to fail, strictly).
+#: ``serve`` mistakes: each fails at once, before anything loads (cli/serve.py, web/server.py).
 SERVE_MISTAKES = [
     m("serve on a port out of range", "serve --port 99999", BAD_INPUT, "--port", "99999"),
     m("serve on a port in use", "serve --port {busy_port}", BAD_INPUT, "{busy_port}", "in use"),
@@ -235,7 +234,6 @@ def test_a_mistake_gets_one_clear_line(mistake: Mistake, scratch: Path) -> None:
 
 
 @pytest.mark.server
-@pytest.mark.xfail(reason="serve's checks are the issue-9 work (cli/serve.py, web/)", strict=False)
 @pytest.mark.parametrize("mistake", SERVE_MISTAKES, ids=[x.what for x in SERVE_MISTAKES])
 def test_a_serve_mistake_gets_one_clear_line(mistake: Mistake, scratch: Path) -> None:
     import socket

@@ -171,3 +171,14 @@ class QueryFailed(QueryError):
     """The query engine or a worker failed while answering a valid query."""
 
     http_status = 500
+
+
+class RequestError(PathoKGError):
+    """An HTTP request the server cannot take as it is (its method, media type, parameters, body
+    or timing); ``http_status`` says which (400, 408, 413, 415)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, http_status: int = 400):
+        super().__init__(message)
+        self.http_status = http_status

@@ -16,9 +16,8 @@ from ..errors import PathoKGError, QueryError, ReleaseError
 from ..paths import MAP_QUERIES
 from ..querying.engine import Engine
 from ..querying.files import QueryFile, get_query, read_query_file
-from ..querying.params import bind_params
+from ..querying.params import BoundQuery, bind_params
 from ..querying.release import release_store
-from ..querying.safety import check_query
 from ..querying.values import StoreNames, resolve_values
 from ..rdf.store import has_inferred, inferred_graph
 from ..vocab import PREFIXES
@@ -76,13 +75,14 @@ def with_prefixes(text: str) -> str:
     return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used) + text
 
 
-def run_for_map(engine: Engine, text: str, *, inferred: bool = False) -> Drawn:
+def run_for_map(engine: Engine, text: str | BoundQuery, *, inferred: bool = False) -> Drawn:
     """Run a query for a map: a CONSTRUCT or DESCRIBE gives its triples between IRIs, a SELECT
     the IRIs its rows hold (the map draws the concepts among them and the relations between them).
 
     :raises QueryError: the query is refused or does not parse, or is an ASK (nothing to draw).
     """
-    result = engine.execute(with_prefixes(text), inferred=inferred)
+    query = text if isinstance(text, BoundQuery) else with_prefixes(text)  # a named query has its own
+    result = engine.execute(query, inferred=inferred)
     if result.is_graph:
         return Drawn({(t.subject.value, t.predicate.value, t.object.value) for t in result.triples
                       if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)})
@@ -126,7 +126,7 @@ def draws(query: QueryFile, store: ox.Store | None = None) -> bool:
     """
     try:
         text = bind_params(query, {})
-        form = check_query(text)
+        form = text.prepared.form
     except PathoKGError:
         return False
     if form in ("CONSTRUCT", "DESCRIBE"):

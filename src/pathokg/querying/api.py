@@ -16,7 +16,7 @@ from ..errors import QueryError
 from ..paths import TURTLE
 from .engine import Engine
 from .files import get_query
-from .params import bind_params
+from .params import BoundQuery, bind_params
 from .release import release_folder
 from .results import QueryResult
 from .values import Names, StoreNames, resolve_values
@@ -51,9 +51,11 @@ def names_for(endpoint: str | None = None, *, release: Path | str | None = None,
     return _current(release)[1]
 
 
-def sparql(text: str, *, endpoint: str | None = None, inferred: bool = True,
+def sparql(text: str | BoundQuery, *, endpoint: str | None = None, inferred: bool = True,
            timeout: float | None = None, release: Path | str | None = None) -> QueryResult:
     """Run any SPARQL query on the release (or on a remote SPARQL 1.1 endpoint).
+
+    ``text`` may also be a named query bound to its values (:func:`~pathokg.querying.params.bind_params`).
 
     :param endpoint: URL of a SPARQL endpoint to send the query to instead of the embedded graph
         (one that holds the release, in its default graph or as ``pathokg publish`` wrote it:
@@ -74,8 +76,9 @@ def query(name: str, *, endpoint: str | None = None, inferred: bool = True,
           **params: str) -> QueryResult:
     """Run the named query ``name`` with parameters.
 
-    ``pathokg.query("concept-lookup", text="ckd")`` replaces ``?_text`` in the query. A concept
-    parameter takes any name of a concept (``pathokg.query("evidence", subject="CKD")``).
+    ``pathokg.query("concept-lookup", text="ckd")`` binds ``?_text`` to ``"ckd"`` (the engine binds
+    it; the query text is not edited). A concept parameter takes any name of a concept
+    (``pathokg.query("evidence", subject="CKD")``).
 
     :raises QueryError: an unknown query or parameter, or a value that names nothing of its kind
         (the message lists close matches; see :mod:`pathokg.querying.values`).
@@ -83,11 +86,11 @@ def query(name: str, *, endpoint: str | None = None, inferred: bool = True,
     named = get_query(name)
     given = {k: str(v) for k, v in params.items()}
     values = resolve_values(named, given, names_for(endpoint, release=release, timeout=timeout))
-    text = bind_params(named, values)
-    return sparql(text, endpoint=endpoint, inferred=inferred, timeout=timeout, release=release)
+    bound = bind_params(named, values)
+    return sparql(bound, endpoint=endpoint, inferred=inferred, timeout=timeout, release=release)
 
 
-def construct_graph(query_text: str, *, inferred: bool = False,
+def construct_graph(query_text: str | BoundQuery, *, inferred: bool = False,
                     release: Path | str | None = None) -> Graph:
     """Run a CONSTRUCT or DESCRIBE query on the release and return the triples as an rdflib Graph.
 

@@ -2,8 +2,16 @@
 
 The asserted triples of a release are the store's default graph; the entailments the build wrote
 (``pathokg-inferred.ttl``) are the named graph :data:`~pathokg.vocab.INFERRED_GRAPH`. A query sees
-both by default (``inferred=True``) or the asserted triples only (``inferred=False``). Every query
-is checked by :mod:`pathokg.querying.safety` first.
+both by default (``inferred=True``) or the asserted triples only (``inferred=False``), unless it
+names its own dataset (``FROM``) or the caller gives one (:class:`Dataset`, the protocol's
+``default-graph-uri`` and ``named-graph-uri``): graphs are taken from the store, and an IRI that
+names none of them is an empty graph.
+
+Every query is checked and prepared by :mod:`pathokg.querying.safety`, and what Oxigraph parses is
+the prepared (canonical) text; a named query's parameters are bound by Oxigraph
+(``substitutions``), never written into the text. Queries run on a thread with a large stack
+(:data:`~pathokg.querying.safety.QUERY_STACK_BYTES`), so that the deepest query the check accepts
+cannot overflow it.
 
 >>> engine = Engine.from_release()
 >>> engine.execute("ASK { ?s ?p ?o }").boolean
@@ -12,21 +20,97 @@ True
 
 from __future__ import annotations
 
+import re
 import threading
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from ..errors import QueryError, QueryLimitError
+from ..errors import QueryError, QueryFailed, QueryLimitError, QuerySyntaxError
 from ..rdf.store import inferred_graph
-from .files import with_base
+from ..vocab import BASE
+from .formats import Format
+from .params import BoundQuery
 from .release import release_store
-from .results import QueryResult
-from .safety import check_query
+from .results import QueryResult, write_limited
+from .safety import QUERY_STACK_BYTES, PreparedQuery, prepare
 
 _UNION = [ox.DefaultGraph(), inferred_graph()]
+#: Engine messages about the query itself (safe to show to whoever sent it); any other message
+#: of a failure while the query runs is kept out of answers (see :func:`public_message`).
+_CLIENT_ERRORS = re.compile(r"^(The custom function <[^>\s]*> is not supported"
+                            r"|The SPARQL query does not contains variable \?\w+ in its SELECT "
+                            r"projection)$")
+_DEEP = threading.local()
+T = TypeVar("T")
+
+#: What :meth:`Engine.execute` takes: a text, a prepared query or a bound named query.
+Query = str | PreparedQuery | BoundQuery
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a request names (SPARQL 1.1 Protocol): default graphs (merged) and named graphs.
+
+    Given, it replaces the query's own ``FROM``/``FROM NAMED``; a graph the store does not hold
+    is empty.
+    """
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
+def _on_deep_stack(fn: Callable[[], T], timeout: float | None = None) -> T:
+    """Run ``fn`` on a thread with a :data:`QUERY_STACK_BYTES` stack (or here, if this thread has
+    one); past ``timeout`` seconds raise, leaving the thread to end on its own."""
+    if getattr(_DEEP, "deep", False):
+        return fn()
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        _DEEP.deep = True
+        try:
+            box["result"] = fn()
+        except BaseException as exc:  # handed to the caller's thread, without the frames'
+            traceback.clear_frames(exc.__traceback__)  # locals: Oxigraph's results must be
+            box["error"] = exc  # dropped on the thread that made them
+
+    old = threading.stack_size(QUERY_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=target, daemon=True, name="pathokg-query")
+        thread.start()
+    finally:
+        threading.stack_size(old)
+    thread.join(timeout)
+    if thread.is_alive():
+        raise QueryLimitError(f"the query ran longer than the time limit of {timeout:g} s", 503)
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+def run_with_deep_stack(fn: Callable[[], T]) -> T:
+    """Run ``fn`` (a loop that runs queries, in a worker) on a deep-stack thread and wait for it."""
+    return _on_deep_stack(fn)
+
+
+def public_message(exc: QueryError) -> str:
+    """What an answer may say about an error: its message, unless the engine failed while the
+    query ran (such a message could carry another host's answer, were a query ever to reach
+    one); then only the kind of failure."""
+    return getattr(exc, "public", None) or str(exc)
+
+
+def _resolve(query: Query) -> tuple[PreparedQuery, dict[ox.Variable, Any], tuple[str, ...]]:
+    if isinstance(query, BoundQuery):
+        return query.prepared, query.substitutions, query.hidden
+    if isinstance(query, PreparedQuery):
+        return query, {}, ()
+    return prepare(query), {}, ()
 
 
 @dataclass
@@ -43,28 +127,48 @@ class Engine:
         """
         return cls(release_store(out_dir))
 
-    def execute(self, text: str, *, inferred: bool = True,
-                checked_form: str | None = None) -> QueryResult:
+    def _query(self, prepared: PreparedQuery, substitutions: dict[ox.Variable, Any],
+               inferred: bool, dataset: Dataset | None) -> Any:
+        options: dict[str, Any] = {"base_iri": BASE}
+        if dataset is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in dataset.default]
+            options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named]
+        elif not prepared.names_dataset:
+            options["default_graph"] = _UNION if inferred else ox.DefaultGraph()
+        if substitutions:
+            options["substitutions"] = substitutions
+        try:
+            return self.store.query(prepared.text, **options)
+        except SyntaxError as exc:  # pointed into the text the user wrote, when it is known
+            if prepared.source:
+                raise prepared.syntax_error(str(exc)) from None
+            raise QuerySyntaxError(str(exc)) from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise _failure(exc) from None
+
+    def execute(self, query: Query, *, inferred: bool = True,
+                dataset: Dataset | None = None) -> QueryResult:
         """Check and run a query; return its result.
 
-        :param text: SPARQL; pathokg's relative IRIs resolve against the base.
+        :param query: SPARQL text (pathokg's relative IRIs resolve against the base), a prepared
+            query, or a named query with its parameters bound (:func:`~pathokg.querying.params.bind_params`).
         :param inferred: include the entailed triples (default) or only the asserted ones.
-        :param checked_form: the form :func:`~pathokg.querying.safety.check_query` returned, if known.
+        :param dataset: the graphs to query instead of the default dataset.
         :raises QueryError: refused, malformed or failed.
         """
-        form = checked_form or check_query(text)
-        default_graph: Any = _UNION if inferred else ox.DefaultGraph()
-        try:
-            raw = self.store.query(with_base(text), default_graph=default_graph)
-            result = QueryResult.from_oxigraph(form, raw)
-            del raw  # Oxigraph's result objects must be dropped on the thread that made them
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from None
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise QueryError(f"the query failed: {exc}") from None
-        return result
+        prepared, substitutions, hidden = _resolve(query)
 
-    def run(self, text: str, *, inferred: bool = True, timeout: float | None = None) -> QueryResult:
+        def work() -> QueryResult:
+            raw = self._query(prepared, substitutions, inferred, dataset)
+            try:
+                return QueryResult.from_oxigraph(prepared.form, raw, hidden)
+            except (OSError, ValueError, RuntimeError) as exc:
+                raise _failure(exc) from None
+
+        return _on_deep_stack(work)
+
+    def run(self, query: Query, *, inferred: bool = True,
+            timeout: float | None = None) -> QueryResult:
         """Like :meth:`execute`, with an optional time limit in seconds.
 
         Oxigraph cannot interrupt a running query: past the limit this raises and the query keeps
@@ -72,20 +176,37 @@ class Engine:
         worker processes that it kills instead (:mod:`pathokg.web.workers`).
         """
         if timeout is None:
-            return self.execute(text, inferred=inferred)
-        box: dict[str, Any] = {}
+            return self.execute(query, inferred=inferred)
+        return _on_deep_stack(lambda: self.execute(query, inferred=inferred), timeout)
 
-        def target() -> None:
+    def write(self, query: Query, fmt: Format, limit: int, *, inferred: bool = True,
+              dataset: Dataset | None = None, substitutions: dict[ox.Variable, Any] | None = None,
+              hidden: tuple[str, ...] = ()) -> bytes:
+        """Run a query and write its result in ``fmt`` as it is computed, up to ``limit`` bytes.
+
+        ``substitutions`` and ``hidden`` go with a prepared query (a bound named query has its own).
+
+        :raises QueryLimitError: (413) the result is larger than ``limit``.
+        """
+        prepared, bound, own_hidden = _resolve(query)
+        substitutions = substitutions or bound
+        hidden = hidden or own_hidden
+
+        def work() -> bytes:
+            raw = self._query(prepared, substitutions, inferred, dataset)
             try:
-                box["result"] = self.execute(text, inferred=inferred)
-            except QueryError as exc:
-                box["error"] = exc
+                return write_limited(prepared.form, raw, fmt, limit, hidden)
+            except (OSError, ValueError, RuntimeError) as exc:
+                raise _failure(exc) from None
 
-        thread = threading.Thread(target=target, daemon=True, name="pathokg-query")
-        thread.start()
-        thread.join(timeout)
-        if thread.is_alive():
-            raise QueryLimitError(f"the query ran longer than the time limit of {timeout:g} s", 503)
-        if "error" in box:
-            raise box["error"]
-        return box["result"]
+        return _on_deep_stack(work)
+
+
+def _failure(exc: Exception) -> QueryError:
+    """The error for a failure while a query runs (see :func:`public_message`)."""
+    message = str(exc)
+    if _CLIENT_ERRORS.match(message):
+        return QueryError(message)
+    error = QueryFailed(f"the query failed while it ran: {message}")
+    error.public = f"the query failed while it ran ({type(exc).__name__})"  # type: ignore[attr-defined]
+    return error

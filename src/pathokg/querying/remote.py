@@ -29,8 +29,9 @@ from ..errors import ArgumentError, QueryError, RemoteError
 from ..paths import INTERNAL_QUERIES
 from ..vocab import DATASET_IRI, INFERRED_GRAPH
 from .files import QueryFile, read_query_file, with_base
+from .params import BoundQuery
 from .results import QueryResult
-from .safety import check_query
+from .safety import prepare
 
 _ACCEPT_SOLUTIONS = "application/sparql-results+json"
 _ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9"
@@ -92,7 +93,7 @@ def _ask(endpoint: str, text: str, timeout: float | None, *,
         response = _post(endpoint, with_base(text), _ACCEPT_SOLUTIONS, timeout, [])
     except RemoteError:
         if refusal_ok:
-            return None  # e.g. pathokg's own server refuses GRAPH on graphs it does not serve
+            return None  # a store may refuse GRAPH on graphs it does not serve
         raise
     try:
         parsed = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
@@ -155,9 +156,13 @@ def dataset_for(endpoint: str, *, inferred: bool = True,
     return [("default-graph-uri", g) for g in chosen] + [("named-graph-uri", g) for g in chosen]
 
 
-def run_remote(endpoint: str, text: str, *, timeout: float | None = None,
+def run_remote(endpoint: str, query: str | BoundQuery, *, timeout: float | None = None,
                inferred: bool = True) -> QueryResult:
     """Send a (checked) query to ``endpoint`` and read its answer.
+
+    A named query goes as its text form, each value written in place of its parameter
+    (:attr:`~pathokg.querying.params.BoundQuery.text`); its parameter columns are left out of the
+    result, as on the embedded engine.
 
     :param inferred: see the entailed triples too (as the embedded engine does by default).
     :raises QueryError: the query is refused or malformed (checked here before sending).
@@ -165,11 +170,13 @@ def run_remote(endpoint: str, text: str, *, timeout: float | None = None,
     :raises RemoteError: the endpoint cannot be reached, holds no pathokg release, refuses the
         query or answers wrongly.
     """
-    form = check_query(text)
+    hidden = query.hidden if isinstance(query, BoundQuery) else ()
+    text = query.text if isinstance(query, BoundQuery) else with_base(query)
+    form = prepare(text).form
     dataset = dataset_for(endpoint, inferred=inferred, timeout=timeout)
     graph = form in {"CONSTRUCT", "DESCRIBE"}
-    response = _post(endpoint, with_base(text), _ACCEPT_GRAPH if graph else _ACCEPT_SOLUTIONS,
-                     timeout, dataset)
+    response = _post(endpoint, text, _ACCEPT_GRAPH if graph else _ACCEPT_SOLUTIONS, timeout,
+                     dataset)
     media = response.headers.get("content-type", "").split(";")[0].strip()
     try:
         if graph:
@@ -177,7 +184,7 @@ def run_remote(endpoint: str, text: str, *, timeout: float | None = None,
             triples = [q.triple for q in ox.parse(response.content, format=fmt)]
             return QueryResult(form, triples=triples)
         parsed = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-        return QueryResult.from_oxigraph(form, parsed)
+        return QueryResult.from_oxigraph(form, parsed, hidden)
     except (SyntaxError, ValueError) as exc:
         raise RemoteError(f"the SPARQL endpoint {endpoint} sent a result that cannot be read "
                           f"({media}): {exc}") from None

@@ -1,11 +1,16 @@
 """The result of a query, usable from Python and convertible to the W3C formats.
 
 SELECT and ASK results are kept as SPARQL results JSON written by Oxigraph (so every conversion is
-Oxigraph's own W3C serialiser); CONSTRUCT and DESCRIBE results as a list of triples.
+Oxigraph's own W3C serialiser); CONSTRUCT and DESCRIBE results as a list of triples. The variables
+a named query's parameters are bound to are left out (``hidden``).
+
+:func:`write_limited` writes a result straight from the engine's iterator into a buffer that stops
+at a size limit, so a result too large for the limit is never built whole.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,9 +19,20 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..errors import QueryError
+from ..errors import QueryError, QueryLimitError
 from ..vocab import PREFIXES
 from .formats import Format, graph_format, solution_format
+
+
+def _strip(srj: bytes, hidden: tuple[str, ...]) -> bytes:
+    """SPARQL results JSON without the ``hidden`` variables."""
+    data = json.loads(srj)
+    head = data.get("head", {})
+    head["vars"] = [v for v in head.get("vars", []) if v not in hidden]
+    for binding in data.get("results", {}).get("bindings", []):
+        for name in hidden:
+            binding.pop(name, None)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass
@@ -33,11 +49,12 @@ class QueryResult:
     triples: list[ox.Triple] = field(default_factory=list)
 
     @classmethod
-    def from_oxigraph(cls, form: str, result: Any) -> QueryResult:
-        """Wrap what ``pyoxigraph.Store.query`` returned."""
+    def from_oxigraph(cls, form: str, result: Any, hidden: tuple[str, ...] = ()) -> QueryResult:
+        """Wrap what ``pyoxigraph.Store.query`` returned, leaving out the ``hidden`` variables."""
         if isinstance(result, ox.QueryTriples):
             return cls(form, triples=list(result))
-        return cls(form, srj=result.serialize(format=ox.QueryResultsFormat.JSON))
+        srj = result.serialize(format=ox.QueryResultsFormat.JSON)
+        return cls(form, srj=_strip(srj, hidden) if hidden and form == "SELECT" else srj)
 
     @property
     def is_graph(self) -> bool:
@@ -101,11 +118,56 @@ class QueryResult:
         """The result in a W3C format: a name (``srj``, ``csv``, ``ttl``...) or a Format."""
         fmt = self.format_for(fmt) if isinstance(fmt, str) else fmt
         if self.is_graph:
-            prefixed = fmt.ox_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
-            prefixes = PREFIXES if prefixed else None
-            return ox.serialize(self.triples, format=fmt.ox_format, prefixes=prefixes) or b""
+            return _write_graph(self.triples, fmt, None)
         assert self.srj is not None
         if fmt.ox_format == ox.QueryResultsFormat.JSON:
             return self.srj
         parsed = ox.parse_query_results(self.srj, format=ox.QueryResultsFormat.JSON)
         return parsed.serialize(format=fmt.ox_format) or b""
+
+
+def _write_graph(triples: Any, fmt: Format, output: Any) -> bytes:
+    prefixed = fmt.ox_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
+    return ox.serialize(triples, output, format=fmt.ox_format,
+                        prefixes=PREFIXES if prefixed else None) or b""
+
+
+class _Limited(io.RawIOBase):
+    """A byte buffer that raises :class:`QueryLimitError` once more than ``limit`` bytes arrive."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit, self.size, self.parts = limit, 0, []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise QueryLimitError(f"the result is larger than the limit of {self.limit:,} bytes "
+                                  "(add a LIMIT, or select fewer variables)", 413)
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def write_limited(form: str, result: Any, fmt: Format, limit: int,
+                  hidden: tuple[str, ...] = ()) -> bytes:
+    """Serialise what ``Store.query`` returned in ``fmt``, as it is computed, stopping with
+    :class:`QueryLimitError` (413) past ``limit`` bytes.
+
+    Must run on the thread that ran the query (Oxigraph evaluates as the result is read).
+    """
+    out = _Limited(limit)
+    if isinstance(result, ox.QueryTriples):
+        _write_graph(result, fmt, out)
+        return out.value()
+    if hidden and form == "SELECT":
+        result.serialize(out, format=ox.QueryResultsFormat.JSON)
+        srj = _strip(out.value(), hidden)
+        return QueryResult(form, srj=srj).serialize(fmt)
+    result.serialize(out, format=fmt.ox_format)
+    return out.value()

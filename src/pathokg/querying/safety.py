@@ -1,19 +1,30 @@
-"""Check a SPARQL query before it runs: read-only, closed-world, bounded in size.
+"""Check a SPARQL query before it runs, and give the engine exactly the text that was checked.
 
-The check parses the query with rdflib's SPARQL parser and walks its algebra (never a regular
-expression over the text, which ``\\u`` escapes and comments would defeat). It refuses:
+:func:`prepare` reads the text once (:mod:`pathokg.querying.tokens`), applies the rules below to
+those tokens, and returns a :class:`PreparedQuery` whose :attr:`~PreparedQuery.text` is the
+canonical text written from the same tokens: the only text the engine ever parses. There is no
+second parser whose reading could differ from the one that was checked.
 
-* any update (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``, ...): the endpoint is read-only;
-* ``SERVICE`` (a federated call would open an outbound connection);
-* ``FROM`` and ``FROM NAMED`` (rdflib and Oxigraph would fetch or read the IRI);
-* ``GRAPH <iri>`` on an IRI that is not one of the served graphs.
+The rules:
 
-Oxigraph and rdflib both execute ``SERVICE``, and rdflib reads ``FROM <file:...>``: this check
-is what keeps a query inside the served dataset (see ``../shared/STACK.md``).
+* the text is a query (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``): an update (``INSERT``,
+  ``DELETE``, ``LOAD``, ``CLEAR``, ...) is refused, the endpoint is read-only;
+* no ``SERVICE``, anywhere: a federated call would open an outbound connection (Oxigraph would
+  make it). This is the one construct of a query that reaches outside the store: ``FROM``,
+  ``FROM NAMED`` and ``GRAPH <iri>`` only name graphs *of the store* in Oxigraph (an IRI that names
+  none is an empty graph), they never fetch or read anything;
+* at most :data:`MAX_NESTING` nested brackets (``{``, ``(``, ``[``), and at most
+  :data:`MAX_QUERY_CHARS` characters: deeper texts could exhaust the parser's stack (a crash, not
+  an error). Queries run on a thread with a :data:`QUERY_STACK_BYTES` stack, which takes the
+  longest query of every shape within these limits (``tests/test_safety.py`` runs them);
+* every prefixed name uses a declared prefix (Oxigraph's own message for this is unclear).
 
->>> check_query("SELECT * WHERE { ?s ?p ?o }")
+Query workers of the server are also cut off from the network by the operating system
+(:mod:`pathokg.web.sandbox`), so a reading of a query that these rules missed still reaches nothing.
+
+>>> prepare("SELECT * WHERE { ?s ?p ?o }").form
 'SELECT'
->>> check_query("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+>>> prepare("SELECT * WHERE { # note\\rSERVICE <http://example.org/sparql> { ?s ?p ?o } }")
 Traceback (most recent call last):
 ...
 pathokg.errors.QueryRefused: SERVICE <http://example.org/sparql> is refused: ...
@@ -21,113 +32,188 @@ pathokg.errors.QueryRefused: SERVICE <http://example.org/sparql> is refused: ...
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import lru_cache
-
-from pyparsing import ParseException
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import URIRef
+import re
+from dataclasses import dataclass
 
 from ..errors import QueryLimitError, QueryRefused, QuerySyntaxError
-from ..vocab import INFERRED_GRAPH
-from .files import with_base
+from .tokens import Token, error_at, original_offset, tokenize, write
 
 #: Longest query text accepted, in characters.
 MAX_QUERY_CHARS = 100_000
+#: Deepest nesting of ``{ ( [`` accepted.
+MAX_NESTING = 1_000
+#: Stack of the thread a query runs on (virtual memory; only the pages used count).
+QUERY_STACK_BYTES = 256 * 1024 * 1024
 
-#: The graphs a query may name in ``GRAPH <iri>``.
-SERVED_GRAPHS: frozenset[str] = frozenset({str(INFERRED_GRAPH)})
-
-_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
-          "DescribeQuery": "DESCRIBE"}
-
-
-def _syntax_error(text: str, exc: ParseException, added_lines: int) -> QuerySyntaxError:
-    lines = text.splitlines()
-    line = lines[exc.lineno - 1] if 0 < exc.lineno <= len(lines) else ""
-    pointer = " " * max(exc.col - 1, 0) + "^"
-    return QuerySyntaxError(
-        f"SPARQL syntax error at line {exc.lineno - added_lines}, column {exc.col}: {exc.msg}"
-        f"\n  {line}\n  {pointer}")
+_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+_UPDATES = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE",
+                      "ADD", "WITH"})
+_OPEN = frozenset("{([")
+_CLOSE = frozenset("})]")
+_ENGINE_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
 
 
-def _walk(node: object) -> Iterable[CompValue]:
-    """Every algebra or parse node below ``node`` (depth first)."""
-    stack = [node]
-    seen: set[int] = set()
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A checked query: the canonical text the engine runs, its form, and what the check saw."""
+
+    #: the canonical text: what the engine parses (see :mod:`pathokg.querying.tokens`)
+    text: str
+    #: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``
+    form: str
+    #: the text as it was given (error messages point into it)
+    source: str
+    #: the query names its own dataset (``FROM`` or ``FROM NAMED``)
+    names_dataset: bool = False
+    #: offset in ``source`` just after the ``{`` that opens the query's WHERE pattern
+    where: int | None = None
+
+    @property
+    def is_graph(self) -> bool:
+        """True for CONSTRUCT and DESCRIBE, whose result is a graph."""
+        return self.form in ("CONSTRUCT", "DESCRIBE")
+
+    def syntax_error(self, engine_message: str) -> QuerySyntaxError:
+        """The engine's syntax error, pointed at the line and column of :attr:`source`."""
+        return engine_syntax_error(self.source, engine_message)
+
+
+def _prologue(tokens: list[Token]) -> tuple[int, set[str]]:
+    """Where the prologue (BASE and PREFIX declarations) ends, and the prefixes it declares."""
+    prefixes: set[str] = set()
+    i, n = 0, len(tokens)
+    while i < n and tokens[i].kind == "WORD":
+        word = tokens[i].value.upper()
+        if word == "BASE" and i + 1 < n and tokens[i + 1].kind == "IRI":
+            i += 2
+        elif (word == "PREFIX" and i + 2 < n and tokens[i + 1].kind == "PNAME"
+              and tokens[i + 1].value.endswith(":")):
+            prefixes.add(tokens[i + 1].value[:-1])
+            i += 3
+        else:
+            break
+    return i, prefixes
+
+
+def _form(text: str, tokens: list[Token], at: int) -> str:
+    if at >= len(tokens):
+        raise QuerySyntaxError("the query is empty: send a SELECT, ASK, CONSTRUCT or DESCRIBE "
+                               "query")
+    token = tokens[at]
+    word = token.value.upper() if token.kind == "WORD" else ""
+    if word in _FORMS:
+        return word
+    if word in _UPDATES:
+        raise QueryRefused("updates are refused: this endpoint and the pathokg graph are "
+                           "read-only (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE, ADD)")
+    raise error_at(text, token.start, "a query begins with SELECT, ASK, CONSTRUCT or DESCRIBE "
+                                      "(after any BASE and PREFIX declarations)")
+
+
+def _where(tokens: list[Token], at: int, form: str) -> int | None:
+    """Index of the ``{`` that opens the WHERE pattern (the template's comes first in CONSTRUCT)."""
+    skip_template = form == "CONSTRUCT" and at + 1 < len(tokens) and tokens[at + 1].value == "{"
+    depth = 0
+    for i in range(at + 1, len(tokens)):
+        value = tokens[i].value
+        if tokens[i].kind != "PUNCT":
             continue
-        seen.add(id(item))
-        if isinstance(item, CompValue):
-            yield item
-            stack.extend(item.values())
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
+        if value == "{":
+            if depth == 0 and not skip_template:
+                return i
+            depth += 1
+        elif value == "}":
+            depth -= 1
+            if depth == 0:
+                skip_template = False
+    return None
 
 
-def _refuse_outside(algebra: CompValue, served: frozenset[str]) -> None:
-    if algebra.get("datasetClause"):
-        iris = ", ".join(f"<{c['named'] if 'named' in c else c['default']}>"
-                         for c in algebra["datasetClause"])
-        raise QueryRefused(f"FROM / FROM NAMED {iris} is refused: queries run on the served "
-                           "dataset only (use GRAPH ?g to query its named graphs)")
-    for node in _walk(algebra):
-        if node.name in {"ServiceGraphPattern"}:
-            raise QueryRefused(f"SERVICE <{node.get('term')}> is refused: this endpoint never "
-                               "calls other services")
-        if node.name == "Graph":
-            term = node.get("term")
-            if isinstance(term, URIRef) and str(term) not in served:
-                raise QueryRefused(
-                    f"GRAPH <{term}> is refused: it is not a graph of this dataset "
-                    f"(the served named graphs are: {', '.join(sorted(served))})")
+def prepare(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> PreparedQuery:
+    """Check a query and return it prepared for the engine.
 
-
-@lru_cache(maxsize=4096)
-def _check(original: str, served: frozenset[str]) -> str:
-    text = with_base(original)
-    added_lines = text.count("\n") - original.count("\n")
-    try:
-        parsed = parseQuery(text)
-    except ParseException as exc:
-        try:
-            parseUpdate(text)
-        except ParseException:
-            raise _syntax_error(text, exc, added_lines) from None
-        raise QueryRefused(
-            "updates are refused: this endpoint and the pathokg graph are read-only "
-            "(INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE, ADD)") from None
-    except Exception as exc:  # rdflib raises a few other types for bad IRIs or prefixes
-        raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
-    # SERVICE is found in the parse tree; the algebra keeps dataset clauses and GRAPH terms.
-    for node in _walk(parsed):
-        if node.name == "ServiceGraphPattern":
-            raise QueryRefused(f"SERVICE <{node.get('term')}> is refused: this endpoint never "
-                               "calls other services")
-    try:
-        algebra = translateQuery(parsed).algebra
-    except Exception as exc:  # undefined prefix, bad aggregate, ...
-        raise QuerySyntaxError(f"SPARQL error: {exc}") from None
-    _refuse_outside(algebra, served)
-    return _FORMS.get(algebra.name, algebra.name)
-
-
-def check_query(text: str, served: Iterable[str] = SERVED_GRAPHS, *,
-                max_chars: int = MAX_QUERY_CHARS) -> str:
-    """Check a query and return its form (``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``).
-
-    pathokg's relative IRIs are resolved against the base (a ``BASE`` is added if missing).
-
-    :raises QueryLimitError: the text is longer than ``max_chars``.
-    :raises QuerySyntaxError: the text is not SPARQL (with line, column and the parser's message).
-    :raises QueryRefused: the query is an update, or reaches outside the served dataset.
+    :raises QueryLimitError: the text is longer than ``max_chars`` or nested deeper than
+        :data:`MAX_NESTING`.
+    :raises QuerySyntaxError: the text is not a SPARQL query (line, column and what is wrong);
+        the engine finds the rest of the syntax errors, reported the same way.
+    :raises QueryRefused: an update, or ``SERVICE``.
     """
     if len(text) > max_chars:
-        raise QueryLimitError(f"the query is {len(text)} characters long; the limit is {max_chars}")
-    return _check(text, frozenset(served))
+        raise QueryLimitError(f"the query is {len(text):,} characters long; the limit is "
+                              f"{max_chars:,}")
+    tokens = tokenize(text)
+    at, prefixes = _prologue(tokens)
+    form = _form(text, tokens, at)
+    depth = deepest = 0
+    names_dataset = False
+    for token in tokens[at:]:
+        kind, value = token.kind, token.value
+        if kind == "PUNCT":
+            if value in _OPEN:
+                depth += 1
+                if depth > deepest:
+                    deepest = depth
+            elif value in _CLOSE:
+                depth -= 1
+        elif kind == "WORD":
+            word = value.upper()
+            if word == "SERVICE":
+                raise QueryRefused(f"SERVICE {_service_target(tokens, token)} is refused: this "
+                                   "endpoint never calls other services")
+            if word == "FROM":
+                names_dataset = True
+        elif kind == "PNAME":
+            prefix = value.partition(":")[0]
+            if prefix not in prefixes:
+                raise error_at(text, token.start, f"the prefix {prefix}: is not declared (add "
+                                                  f"PREFIX {prefix}: <...> before the query)")
+    if deepest > MAX_NESTING:
+        raise QueryLimitError(f"the query nests brackets {deepest:,} deep; the limit is "
+                              f"{MAX_NESTING:,}")
+    where = _where(tokens, at, form)
+    canonical, _ = write(text, tokens)
+    return PreparedQuery(canonical, form, text, names_dataset,
+                         tokens[where].end if where is not None else None)
+
+
+def _service_target(tokens: list[Token], service: Token) -> str:
+    following = [t for t in tokens if t.start > service.start][:2]
+    if following and following[0].value.upper() == "SILENT":
+        following = following[1:]
+    if not following:
+        return ""
+    target = following[0]
+    return f"<{target.value}>" if target.kind == "IRI" else target.value
+
+
+def check_query(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> str:
+    """Check a query and return its form (``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``).
+
+    >>> check_query("ASK { ?s ?p ?o }")
+    'ASK'
+    """
+    return prepare(text, max_chars=max_chars).form
+
+
+def engine_syntax_error(source: str, message: str) -> QuerySyntaxError:
+    """Oxigraph's syntax error (``error at LINE:COLUMN: ...``, about the canonical text) as an
+    error about ``source``: its line, column, the line itself and a caret."""
+    match = _ENGINE_POSITION.match(message.strip())
+    if not match:
+        return QuerySyntaxError(f"SPARQL syntax error: {_expected(message)}")
+    line, column, what = int(match.group(1)), int(match.group(2)), match.group(3)
+    tokens = tokenize(source)
+    written, starts = write(source, tokens)
+    lines = written.split("\n")
+    offset = sum(len(x) + 1 for x in lines[:line - 1]) + column - 1
+    return error_at(source, original_offset(source, tokens, starts, offset), _expected(what))
+
+
+def _expected(message: str) -> str:
+    """Oxigraph lists every token it would have taken; keep the first few."""
+    head, sep, items = message.partition("expected one of ")
+    if not sep:
+        return message
+    names = [n.strip() for n in items.split(", ") if n.strip() and n.strip() != "[_]"]
+    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    return f"{head}expected one of {shown}"

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from ..errors import QueryError
-from ..querying.files import QueryFile, get_query, list_queries, read_query_file
+from ..querying.files import QueryFile, list_queries
+from ..querying.formats import solution_format
 from ..querying.params import bind_params
 from ..querying.results import QueryResult
-from ..querying.safety import MAX_QUERY_CHARS
 from ..querying.values import NAMES_QUERIES, Names, resolve_values
 from .state import App, error_response
-from .workers import Job
 
 
 def api_router(state: App) -> APIRouter:
@@ -28,7 +28,10 @@ def api_router(state: App) -> APIRouter:
         for p in query.params:
             path = NAMES_QUERIES.get(p.kind)
             if p.name in params and path is not None and path not in names_rows:
-                answer = await state.run(Job(read_query_file(path).text_with_base(), False, "srj", None))
+                fmt = solution_format("srj")
+                assert fmt is not None
+                names = state.prepare(state.query_file(path).text)
+                answer = await state.run(state.job(names, fmt, inferred=False))
                 names_rows[path] = QueryResult(answer.form, srj=answer.body).rows
         return resolve_values(query, params, Names(lambda q: names_rows[q.path], "the server's graph"))
 
@@ -40,25 +43,27 @@ def api_router(state: App) -> APIRouter:
                                  "description": p.description} for p in q.params],
                  "url": f"/api/queries/{q.name}"} for q in list_queries()]
 
-    @router.get("/queries/{name}", summary="Run a named query",
-                description="Query parameters of the URL fill the query's parameters (defaults "
-                            "otherwise); `format` (srj, srx, csv, tsv, ttl, nt, jsonld) or the "
-                            "Accept header chooses the result format; `inferred=false` leaves "
-                            "out inferred triples.")
+    @router.api_route("/queries/{name}", methods=["GET", "HEAD"], summary="Run a named query",
+                      description="Query parameters of the URL give the query's parameters "
+                                  "(defaults otherwise); the engine binds each to its value, the "
+                                  "query text never changes. `format` (srj, srx, csv, tsv, ttl, "
+                                  "nt, jsonld, rdfxml) or the Accept header chooses the result "
+                                  "format; `inferred=false` leaves out inferred triples.")
     async def run_query(name: str, request: Request) -> Response:
-        params = {k: v for k, v in request.query_params.items() if k not in {"format", "inferred"}}
+        fields = parse_qsl(request.scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        given = [k for k, _ in fields]
+        repeated = sorted({k for k in given if given.count(k) > 1})
+        if repeated:
+            return PlainTextResponse(f"give each parameter once ({', '.join(repeated)})\n", 400)
+        params = {k: v for k, v in fields if k not in {"format", "inferred"}}
         try:
-            query = get_query(name)
-            text = bind_params(query, await checked(query, params))
-            form = state.template_form(query)
+            query = state.named_query(name)
+            bound = bind_params(query, await checked(query, params))
         except QueryError as exc:
             return error_response(exc)
-        if len(text) > MAX_QUERY_CHARS:
-            return PlainTextResponse(f"the query is longer than {MAX_QUERY_CHARS} characters\n",
-                                     413)
-        inferred = request.query_params.get("inferred", "true").lower() not in {"false", "0"}
-        return await state.run_negotiated(text, request.headers.get("accept"), inferred=inferred,
-                                          fmt=request.query_params.get("format"),
-                                          checked_form=form)
+        inferred = dict(fields).get("inferred", "true").lower() not in {"false", "0", "no"}
+        return await state.respond(bound, request.headers.get("accept"),
+                                   fmt=dict(fields).get("format"), inferred=inferred)
 
+    state.fast_routes["/api/queries/"] = run_query
     return router

@@ -9,12 +9,10 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from ..errors import PathoKGError
 from ..paths import INTERNAL_QUERIES, QUERIES_DIR
-from ..querying.files import read_query_file
-from ..querying.formats import best_media, by_media_type, graph_format
+from ..querying.formats import best_media
 from ..querying.params import bind_params
 from ..vocab import PK, concept, shorten
-from .state import TEMPLATES, App, answer_response, error_response
-from .workers import Job
+from .state import TEMPLATES, VARY, App, error_response
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: What a concept page is offered as, by preference: RDF first (``*/*`` gets Turtle), HTML for
@@ -42,17 +40,13 @@ def concept_router(state: App) -> APIRouter:
         media = None if fmt else best_media(request.headers.get("accept"), PAGE_MEDIA)
         if media == "text/html":
             return await _html(state, slug, iri, summary[0])
-        graph_fmt = graph_format(fmt) if fmt else by_media_type(media, graph=True) if media else None
-        if graph_fmt is None:
-            return PlainTextResponse("available: text/html, text/turtle, "
-                                     "application/ld+json, application/n-triples\n", 406)
-        text = bind_params(read_query_file(INTERNAL_QUERIES / "concept-description.rq"),
-                           {"concept": f"<{iri}>"})
-        try:
-            answer = await state.run(Job(text, False, None, graph_fmt.name))
-        except PathoKGError as exc:
-            return error_response(exc)
-        return answer_response(answer)
+        if media is None and not fmt:
+            return PlainTextResponse("available: text/html, text/turtle, application/ld+json, "
+                                     "application/n-triples, application/rdf+xml\n", 406,
+                                     headers=VARY)
+        bound = bind_params(state.query_file(INTERNAL_QUERIES / "concept-description.rq"),
+                            {"concept": f"<{iri}>"})
+        return await state.respond(bound, media, fmt=fmt, inferred=False)
 
     return router
 
@@ -68,4 +62,4 @@ async def _html(state: App, slug: str, iri: str, summary: dict[str, object]) -> 
         x["curie"] = shorten(x["xref"])
     html = TEMPLATES.get_template("concept.html").render(
         s=summary, iri=iri, relations=relations, xrefs=xrefs, root="/", path=f"/concept/{slug}")
-    return HTMLResponse(html, headers={"Vary": "Accept"})
+    return HTMLResponse(html, headers=VARY)

@@ -1,8 +1,9 @@
-"""What the routes share: the worker pool, the remembered checks, and turning answers and errors
-into responses."""
+"""What the routes share: the settings, the worker pool, the checked-query cache, and turning
+queries into jobs and answers and errors into responses."""
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,69 +12,175 @@ from typing import Any
 from fastapi.responses import PlainTextResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..errors import PathoKGError, QueryError
-from ..querying.files import QueryFile, read_query_file
-from ..querying.formats import graph_format, negotiate, solution_format
-from ..querying.params import bind_params
+from ..errors import PathoKGError, QueryError, QueryLimitError, QuerySyntaxError
+from ..querying.engine import Dataset
+from ..querying.files import QueryFile, get_query, read_query_file
+from ..querying.formats import Format, graph_format, negotiate, solution_format
+from ..querying.params import BoundQuery, bind_params
 from ..querying.results import QueryResult
-from ..querying.safety import check_query
-from .workers import Answer, Job, WorkerPool
+from ..querying.safety import MAX_QUERY_CHARS, PreparedQuery, prepare
+from .pool import WorkerPool
+from .store import StoreInfo
+from .workers import Answer, Job
+
+log = logging.getLogger("pathokg.server")
 
 #: The server's page templates (``pathokg/web/templates``).
 TEMPLATES = Environment(loader=PackageLoader("pathokg.web", "templates"),
                         autoescape=select_autoescape(["html"]))
-#: How many checked query texts the server remembers.
-CHECKED_TEXTS = 4096
+#: Responses negotiated on ``Accept`` say so, for caches.
+VARY = {"Vary": "Accept"}
 
 
 @dataclass
 class ServerSettings:
-    """How to serve: which release (or a prepared N-Quads dataset), workers and limits."""
+    """How to serve: what (a release, an N-Quads dataset, or a store loaded beforehand), with how
+    many workers, under which limits, and under which public address."""
 
     release: Path | None = None
     dataset: Path | None = None
+    store: Path | None = None
     workers: int = 2
     timeout: float = 10.0
+    #: the server's public address; the service description names ``{base_url}/sparql``
+    base_url: str = "http://127.0.0.1:8000"
+    #: origins allowed to read answers from a browser (CORS, never with credentials); () for none
+    cors_origins: tuple[str, ...] = ("*",)
+    max_result_bytes: int = 20_000_000
+    max_body_bytes: int = 4 * MAX_QUERY_CHARS
+    #: memory a query may use in a worker, in MiB
+    worker_memory_mb: int = 2048
+    isolate_network: bool = True
+    #: seconds a query counts as short (see :mod:`pathokg.web.pool`)
+    short_budget: float = 0.25
+    #: seconds a client has to send a request's body
+    body_timeout: float = 30.0
+    #: bytes of answers kept for repeated requests (the data never changes while the server
+    #: runs); 0 turns the cache off
+    result_cache_bytes: int = 64 * 2**20
+
+
+class BoundedCache:
+    """An LRU cache bounded in bytes (of the keys and values it holds, roughly).
+
+    >>> cache = BoundedCache(max_bytes=10, max_entry=6)
+    >>> cache.put("abc", "x", 6); cache.put("defg", "y", 5); cache.get("abc") is None
+    True
+    """
+
+    def __init__(self, max_bytes: int, max_entry: int):
+        self.max_bytes, self.max_entry = max_bytes, max_entry
+        self.size = 0
+        self._items: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+
+    def get(self, key: Any) -> Any:
+        item = self._items.get(key)
+        if item is None:
+            return None
+        self._items.move_to_end(key)
+        return item[0]
+
+    def put(self, key: Any, value: Any, size: int) -> None:
+        if size > self.max_entry or size > self.max_bytes or key in self._items:
+            return
+        self._items[key] = (value, size)
+        self.size += size
+        while self.size > self.max_bytes:
+            _, (_, gone) = self._items.popitem(last=False)
+            self.size -= gone
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def error_response(exc: PathoKGError) -> Response:
     """A plain-text answer with the status the error's type maps to."""
-    return PlainTextResponse(f"{exc}\n", status_code=exc.http_status)
+    headers = {"Connection": "close"} if exc.http_status in (408, 413, 415) else None
+    return PlainTextResponse(f"{exc}\n", status_code=exc.http_status, headers=headers)
 
 
-def answer_response(answer: Answer) -> Response:
+def answer_response(answer: Answer, headers: dict[str, str] | None = None) -> Response:
     """A serialised result, with a charset for text media types."""
     media = answer.media_type
     if media.startswith("text/") or media.endswith("+xml"):
         media += "; charset=utf-8"
-    return Response(answer.body, media_type=media)
+    return Response(answer.body, media_type=media, headers=headers or VARY)
 
 
 class App:
-    """The state behind the routes: the worker pool and the settings."""
+    """The state behind the routes."""
 
     def __init__(self, settings: ServerSettings):
         self.settings = settings
         self.pool: WorkerPool | None = None
-        self._template_forms: dict[str, str] = {}
-        #: query text -> form, for texts a worker has checked and answered (bounded LRU): the
-        #: other workers then skip rdflib's parse of the same text (10 to 40 ms a query)
-        self._checked: OrderedDict[str, str] = OrderedDict()
+        self.store: StoreInfo | None = None
+        #: texts already checked, and their canonical form (64 MB at most; no entry over 256 KB)
+        self.prepared = BoundedCache(max_bytes=64 * 2**20, max_entry=256 * 2**10)
+        #: answers of requests already answered (no entry over 1 MB)
+        self.answers = BoundedCache(max_bytes=settings.result_cache_bytes, max_entry=2**20)
+        self.answer_hits = 0
+        self._negotiated: dict[tuple[str | None, str | None, bool], Format | None] = {}
+        self._queries: dict[Path, tuple[float, QueryFile]] = {}
+        #: the handlers of the busiest routes, which :class:`pathokg.web.app.FastPath` calls
+        #: without FastAPI's routing: ``/sparql`` and ``/api/queries/`` (its name follows)
+        self.fast_routes: dict[str, Any] = {}
 
-    def template_form(self, query: QueryFile) -> str:
-        """The form of a named query, checked once with its parameters unbound.
+    def prepare(self, text: str) -> PreparedQuery:
+        """Check a query (or take the check of the same text from the cache).
 
-        A named query's text is the project's own; a request only binds its parameters, as IRIs
-        or escaped literals (:func:`~pathokg.querying.params.param_term`) that cannot change the
-        query's structure. So the check of the template holds for every binding, and the worker
-        need not parse each bound text again (rdflib's parser takes 10 to 40 ms a query).
-
-        :raises QueryError: if the template itself is refused or malformed.
+        :raises QueryError: refused, malformed or too large.
         """
-        form = self._template_forms.get(query.name)
-        if form is None:
-            form = self._template_forms[query.name] = check_query(query.text_with_base())
-        return form
+        prepared = self.prepared.get(text)
+        if prepared is None:
+            prepared = prepare(text)
+            self.prepared.put(text, prepared, 2 * (len(text) + len(prepared.text)) + 200)
+        return prepared
+
+    def query_file(self, path: Path) -> QueryFile:
+        """A query file, read again only when it changes."""
+        mtime = path.stat().st_mtime
+        known = self._queries.get(path)
+        if known is None or known[0] != mtime:
+            known = self._queries[path] = (mtime, read_query_file(path))
+        return known[1]
+
+    def named_query(self, name: str) -> QueryFile:
+        """A named query by name (:func:`~pathokg.querying.files.get_query`), cached.
+
+        :raises QueryNotFound: naming the queries that exist.
+        """
+        from ..paths import QUERIES_DIR
+
+        path = QUERIES_DIR / f"{name}.rq"
+        if path.parent == QUERIES_DIR and path.is_file() and name.replace("-", "").replace("_", "").isalnum():
+            return self.query_file(path)
+        return get_query(name)
+
+    def format_for(self, is_graph: bool, accept: str | None, name: str | None) -> Format:
+        """The result format: the ``format`` parameter's, or the one ``Accept`` prefers.
+
+        :raises QueryLimitError: 406 when nothing accepted fits; 400 for an unknown ``format``.
+        """
+        key = (accept, name, is_graph)
+        if key in self._negotiated:
+            fmt = self._negotiated[key]
+        else:
+            if name:
+                fmt = graph_format(name) if is_graph else solution_format(name)
+            else:
+                fmt = negotiate(accept, graph=is_graph)
+            if len(self._negotiated) < 1024:
+                self._negotiated[key] = fmt
+        if fmt is not None:
+            return fmt
+        if name:
+            kinds = "ttl, nt, jsonld, rdfxml" if is_graph else "srj, srx, csv, tsv"
+            raise QueryLimitError(f"format {name!r} does not fit this query's result ({kinds})", 400)
+        kinds = ("an RDF graph (text/turtle, application/n-triples, application/ld+json, "
+                 "application/rdf+xml)" if is_graph else "SPARQL results (application/sparql-"
+                 "results+json or +xml, text/csv, text/tab-separated-values)")
+        raise QueryLimitError(f"none of the accepted media types ({accept}) can hold this "
+                              f"query's result, which is {kinds}", 406)
 
     async def run(self, job: Job) -> Answer:
         """Run a job on the pool."""
@@ -81,37 +188,44 @@ class App:
             raise QueryError("the server is starting; try again in a moment")
         return await self.pool.run(job)
 
-    async def run_negotiated(self, text: str, accept: str | None, *, inferred: bool = True,
-                             fmt: str | None = None, checked_form: str | None = None) -> Response:
-        """Run a query and answer in the format asked for (``fmt``) or negotiated (``accept``).
-
-        ``checked_form``: the form of a named query's template (:meth:`template_form`).
-        """
-        if fmt:
-            sol, graph = solution_format(fmt), graph_format(fmt)
-            if sol is None and graph is None:
-                return PlainTextResponse(f"unknown format {fmt!r}\n", status_code=400)
+    def job(self, query: PreparedQuery | BoundQuery, fmt: Format, *, inferred: bool = True,
+            dataset: Dataset | None = None) -> Job:
+        """The job that runs a checked query (or a bound named query) in ``fmt``."""
+        if isinstance(query, BoundQuery):
+            prepared = query.prepared
+            substitutions: dict[str, Any] = {f"_{k}": v for k, v in query.values.items()}
+            hidden = query.hidden
         else:
-            sol, graph = negotiate(accept, graph=False), negotiate(accept, graph=True)
-            if sol is None and graph is None:
-                return PlainTextResponse(
-                    f"none of the accepted media types ({accept}) can be produced\n", 406)
-        known = checked_form or self._checked.get(text)
-        job = Job(text, inferred, sol.name if sol else None, graph.name if graph else None, known)
+            prepared, substitutions, hidden = query, {}, ()
+        return Job(prepared.text, prepared.form, prepared.names_dataset, substitutions, hidden,
+                   inferred, (dataset.default, dataset.named) if dataset is not None else None,
+                   fmt.name, self.settings.max_result_bytes)
+
+    async def respond(self, query: PreparedQuery | BoundQuery, accept: str | None, *,
+                      fmt: str | None = None, inferred: bool = True,
+                      dataset: Dataset | None = None) -> Response:
+        """Run a query and answer in the negotiated format, or with the error's status."""
+        prepared = query.prepared if isinstance(query, BoundQuery) else query
         try:
-            answer = await self.run(job)
-        except PathoKGError as exc:
+            chosen = self.format_for(prepared.is_graph, accept, fmt)
+            job = self.job(query, chosen, inferred=inferred, dataset=dataset)
+            key = (job.text, tuple(job.substitutions.items()), job.inferred, job.dataset, job.format)
+            answer = self.answers.get(key)  # type: ignore[arg-type]
+            if answer is None:
+                answer = await self.run(job)
+                self.answers.put(key, answer, len(answer.body) + len(job.text) + 200)  # type: ignore[arg-type]
+            else:
+                self.answer_hits += 1
+        except QueryError as exc:
+            if isinstance(exc, QuerySyntaxError) and str(exc).startswith("error at "):
+                exc = prepared.syntax_error(str(exc))  # the engine's position, in the user's text
             return error_response(exc)
-        if known is None:
-            self._checked[text] = answer.form
-            if len(self._checked) > CHECKED_TEXTS:
-                self._checked.popitem(last=False)
-        elif text in self._checked:
-            self._checked.move_to_end(text)
         return answer_response(answer)
 
     async def rows(self, query_file: Path, concept_iri: str) -> list[dict[str, Any]]:
         """Rows of an internal query about a concept, as dicts of lexical values."""
-        text = bind_params(read_query_file(query_file), {"concept": f"<{concept_iri}>"})
-        answer = await self.run(Job(text, True, "srj", None))
+        bound = bind_params(self.query_file(query_file), {"concept": f"<{concept_iri}>"})
+        fmt = solution_format("srj")
+        assert fmt is not None
+        answer = await self.run(self.job(bound, fmt))
         return QueryResult(answer.form, srj=answer.body).rows

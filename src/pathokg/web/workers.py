@@ -1,42 +1,55 @@
-"""Worker processes that run queries with a time limit that really stops them.
+"""The query worker process: what it is sent, what it answers, and its main loop.
 
 Oxigraph cannot interrupt a running query (see ``../shared/STACK.md``), so the server runs queries
-in a small pool of processes, each holding the dataset in its own in-memory store. A query that
-runs past the limit has its process killed and replaced; the other workers keep serving.
+in worker processes it can kill (:mod:`pathokg.web.pool`). Each worker
 
-Each job is checked (:mod:`pathokg.querying.safety`) in the worker before it runs, and its result is
-serialised there in the negotiated format, so the web process only moves bytes. The web process
-waits for an answer on the event loop (the pipe's file descriptor), with no thread hand-off.
+* walls itself in first (:mod:`pathokg.web.sandbox`): no network, a memory ceiling, its own
+  process group;
+* opens the server's one on-disk store read-only (every worker shares it; none holds a copy);
+* runs each :class:`Job` it is sent on a thread with a large stack, writing the result in the
+  negotiated format as it is computed and stopping at the size limit, and sends back the bytes.
+
+Jobs are checked and prepared by the server process (:func:`pathokg.querying.safety.prepare`):
+a worker runs the canonical text it is given. Messages are pickles framed by a 4-byte length, over
+a socket pair.
 """
 
 from __future__ import annotations
 
-import asyncio
-import multiprocessing as mp
-import os
-import threading
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from pathlib import Path
+import pickle
+import socket
+import struct
+import traceback
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import PathoKGError, QueryError, QueryFailed, QueryLimitError
+from ..errors import PathoKGError, QueryLimitError
+from ..querying.engine import Dataset, Engine, public_message, run_with_deep_stack
+from ..querying.formats import graph_format, solution_format
+from ..querying.safety import QUERY_STACK_BYTES, PreparedQuery
 
-#: Largest serialised result sent back, in bytes.
-MAX_RESULT_BYTES = 20_000_000
+_HEADER = struct.Struct("!I")
 
 
 @dataclass(frozen=True)
 class Job:
-    """One query to run: text, inference, and the formats negotiated for each result kind."""
+    """One query to run: the prepared (canonical) text and everything it runs with."""
 
     text: str
+    form: str
+    #: the query names its own dataset (``FROM``): no default graph is imposed
+    names_dataset: bool = False
+    #: variable name (without ``?``) -> term the engine binds it to (a named query's parameters)
+    substitutions: dict[str, Any] = field(default_factory=dict)
+    #: variables left out of the result (the parameters)
+    hidden: tuple[str, ...] = ()
     inferred: bool = True
-    solution_format: str | None = "srj"
-    graph_format: str | None = "ttl"
-    #: the form already found by :func:`~pathokg.querying.safety.check_query` for this text's template
-    #: (a named query whose parameters were bound as terms); ``None``: check the text here
-    checked_form: str | None = None
+    #: graphs named by the request (``default-graph-uri``, ``named-graph-uri``), or None
+    dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    #: the result format's short name (``srj``, ``ttl``, ...)
+    format: str = "srj"
+    #: largest result, in bytes
+    limit: int = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -48,195 +61,95 @@ class Answer:
     body: bytes
 
 
-def _worker_main(dataset: str, conn: Connection, max_bytes: int) -> None:
-    """Load the dataset, then answer jobs until the pipe closes."""
+@dataclass(frozen=True)
+class WorkerConfig:
+    """How a worker starts: the store it opens and the walls it puts up."""
+
+    store: str
+    #: private writable memory a worker may use for queries, in bytes (on top of what it uses
+    #: when idle and of the query stack's reservation)
+    memory: int = 2 * 1024**3
+    isolate_network: bool = True
+
+
+def frame(message: object) -> bytes:
+    """A message as it goes over the socket: its pickle, after the pickle's length."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(len(data)) + data
+
+
+def _read_exactly(sock: socket.socket, size: int) -> bytes | None:
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    got = 0
+    while got < size:
+        n = sock.recv_into(view[got:])
+        if n == 0:
+            return None
+        got += n
+    return bytes(buffer)
+
+
+def read_message(sock: socket.socket) -> Any:
+    """The next message on a blocking socket, or ``None`` once the other side has closed it."""
+    header = _read_exactly(sock, _HEADER.size)
+    if header is None:
+        return None
+    data = _read_exactly(sock, _HEADER.unpack(header)[0])
+    return None if data is None else pickle.loads(data)
+
+
+def answer(engine: Engine, job: Job) -> Answer:
+    """Run a job on the engine (on the calling thread, which must have a deep stack)."""
     import pyoxigraph as ox
 
-    from ..querying.engine import Engine
-    from ..querying.formats import graph_format, solution_format
+    fmt = (graph_format if job.form in ("CONSTRUCT", "DESCRIBE") else solution_format)(job.format)
+    if fmt is None:
+        raise QueryLimitError(f"format {job.format!r} cannot hold a {job.form} result", 406)
+    prepared = PreparedQuery(job.text, job.form, "", job.names_dataset)
+    dataset = Dataset(*job.dataset) if job.dataset is not None else None
+    substitutions = {ox.Variable(name): term for name, term in job.substitutions.items()}
+    body = engine.write(prepared, fmt, job.limit, inferred=job.inferred, dataset=dataset,
+                        substitutions=substitutions, hidden=job.hidden)
+    return Answer(job.form, fmt.media_type, body)
 
-    store = ox.Store()
-    store.bulk_load(path=dataset, format=ox.RdfFormat.N_QUADS)
-    engine = Engine(store)
-    conn.send(("ready", len(store)))
+
+def _serve(sock: socket.socket, engine: Engine) -> None:
+    """Answer jobs until the server closes the socket."""
     while True:
-        try:
-            job: Job = conn.recv()
-        except (EOFError, OSError):
+        job = read_message(sock)
+        if job is None:
             return
         try:
-            result = engine.execute(job.text, inferred=job.inferred,
-                                    checked_form=job.checked_form)
-            name = job.graph_format if result.is_graph else job.solution_format
-            fmt = (graph_format if result.is_graph else solution_format)(name) if name else None
-            if fmt is None:
-                kind = "an RDF graph" if result.is_graph else "SPARQL results"
-                raise QueryLimitError(f"a {result.form} query gives {kind}, which none of the "
-                                      "accepted media types can hold", 406)
-            body = result.serialize(fmt)
-            if len(body) > max_bytes:
-                raise QueryLimitError(f"the result is {len(body)} bytes; the limit is {max_bytes} "
-                                      "(add a LIMIT)", 413)
-            conn.send(("ok", Answer(result.form, fmt.media_type, body)))
+            reply: tuple[Any, ...] = ("ok", answer(engine, job))
         except PathoKGError as exc:
-            conn.send(("error", type(exc).__name__, getattr(exc, "http_status", 400), str(exc)))
-        except Exception as exc:  # never let one query take the worker down
-            conn.send(("error", "QueryFailed", 500, f"the query failed: {type(exc).__name__}"))
+            status = getattr(exc, "http_status", 400)
+            detail = str(exc) if getattr(exc, "public", None) else ""
+            reply = ("error", type(exc).__name__, status, public_message(exc), detail)  # type: ignore[arg-type]
+        except MemoryError:
+            reply = ("error", "QueryLimitError", 413, "the query needed more memory than a query "
+                     "may use on this server", "")
+        except Exception as exc:  # never let one query take the worker down; the server logs it
+            reply = ("error", "QueryFailed", 500, f"the query failed ({type(exc).__name__})",
+                     traceback.format_exc())
+        sock.sendall(frame(reply))
 
 
-class _Worker:
-    def __init__(self, ctx: Any, dataset: Path, max_bytes: int):
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(str(dataset), child, max_bytes),
-                                   daemon=True, name="pathokg-query-worker")
-        self.process.start()
-        child.close()
+def worker_main(sock: socket.socket, config: WorkerConfig) -> None:
+    """The worker process: walls, store, then jobs until the socket closes."""
+    from . import sandbox
 
-    def wait_ready(self, timeout: float) -> int:
-        try:
-            if not self.conn.poll(timeout):
-                raise PathoKGError("a query worker did not start in time")
-            message = self.conn.recv()
-        except (EOFError, OSError):
-            raise PathoKGError("a query worker exited while loading the dataset") from None
-        return int(message[1])
+    sandbox.detach_from_terminal()
+    isolation = sandbox.cut_network() if config.isolate_network else "network isolation is off"
+    import pyoxigraph as ox
 
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+    try:
+        store = ox.Store.read_only(config.store)
+    except OSError as exc:
+        sock.sendall(frame(("failed", f"the store {config.store} cannot be opened: {exc}")))
+        return
+    memory = sandbox.limit_memory(sandbox.data_in_use() + QUERY_STACK_BYTES + config.memory)
+    import os
 
-
-def _error(name: str, status: int, message: str) -> QueryError:
-    from .. import errors
-
-    cls = getattr(errors, name, QueryError)
-    if cls is QueryLimitError:
-        return QueryLimitError(message, status)
-    ok = isinstance(cls, type) and issubclass(cls, QueryError)
-    exc = cls(message) if ok else QueryError(message)
-    exc.http_status = status  # type: ignore[attr-defined]
-    return exc
-
-
-class WorkerPool:
-    """A fixed number of query processes over one dataset file (N-Quads).
-
-    :meth:`start` and :meth:`run` are coroutines of the server's event loop; a replacement worker
-    is started in a thread and handed back to the loop when it is ready.
-    """
-
-    def __init__(self, dataset: Path, size: int = 2, timeout: float = 10.0,
-                 max_result_bytes: int = MAX_RESULT_BYTES, start_timeout: float = 120.0):
-        self.dataset, self.size, self.timeout = dataset, max(1, size), timeout
-        self.max_result_bytes, self.start_timeout = max_result_bytes, start_timeout
-        self._ctx = mp.get_context("spawn")
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._lock = threading.Lock()
-        self._all: list[_Worker] = []
-        self._draining: set[asyncio.Task[None]] = set()
-        self.triples = 0
-
-    async def start(self) -> None:
-        """Start every worker and wait until each has loaded the dataset."""
-        self._loop = asyncio.get_running_loop()
-        workers = [self._spawn() for _ in range(self.size)]
-        for w in workers:
-            self.triples = await asyncio.to_thread(w.wait_ready, self.start_timeout)
-            self._idle.put_nowait(w)
-
-    def _spawn(self) -> _Worker:
-        w = _Worker(self._ctx, self.dataset, self.max_result_bytes)
-        with self._lock:
-            self._all.append(w)
-        return w
-
-    def _replace(self, dead: _Worker) -> None:
-        """Kill a worker and start another (in a thread: loading the dataset takes a while)."""
-        def work() -> None:
-            dead.kill()
-            with self._lock:
-                if dead in self._all:
-                    self._all.remove(dead)
-            fresh = self._spawn()
-            try:
-                fresh.wait_ready(self.start_timeout)
-            except PathoKGError:
-                fresh.kill()
-                return
-            if self._loop is not None and not self._loop.is_closed():
-                self._loop.call_soon_threadsafe(self._idle.put_nowait, fresh)
-
-        threading.Thread(target=work, daemon=True, name="pathokg-worker-replace").start()
-
-    async def _readable(self, worker: _Worker, timeout: float) -> bool:
-        """Wait until the worker's answer starts to arrive; False past ``timeout`` seconds."""
-        if worker.conn.poll():
-            return True
-        loop = asyncio.get_running_loop()
-        ready: asyncio.Future[None] = loop.create_future()
-        fd = worker.conn.fileno()
-        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
-        try:
-            await asyncio.wait_for(ready, timeout)
-            return True
-        except TimeoutError:
-            return False
-        finally:
-            loop.remove_reader(fd)
-            # add_reader made the pipe non-blocking: an answer larger than the pipe's buffer
-            # (64 KiB) would then fail half-read (BlockingIOError) and look like a dead worker
-            os.set_blocking(fd, True)
-
-    async def _drain(self, worker: _Worker, deadline: float) -> None:
-        """Take back a worker whose caller went away: wait for its answer, then reuse it."""
-        loop = asyncio.get_running_loop()
-        try:
-            if await self._readable(worker, max(deadline - loop.time(), 0.05)):
-                worker.conn.recv()
-                self._idle.put_nowait(worker)
-                return
-        except (EOFError, OSError):
-            pass
-        self._replace(worker)
-
-    async def run(self, job: Job) -> Answer:
-        """Run a job on a free worker; raise a QueryError subclass on failure.
-
-        :raises QueryLimitError: with status 503 past the time limit (the worker is replaced).
-        """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
-        except TimeoutError:
-            raise QueryLimitError("all query workers are busy; try again shortly", 503) from None
-        try:
-            worker.conn.send(job)
-            if not await self._readable(worker, max(deadline - loop.time(), 0.05)):
-                self._replace(worker)
-                raise QueryLimitError(f"the query ran longer than the time limit of "
-                                      f"{self.timeout:g} s and was stopped", 503)
-            message = worker.conn.recv()
-        except (EOFError, OSError) as exc:
-            self._replace(worker)
-            raise QueryFailed(f"the query worker failed ({type(exc).__name__}); the query was "
-                              "not answered") from None
-        except asyncio.CancelledError:  # the client went away: the answer still has to be read
-            task = loop.create_task(self._drain(worker, deadline))
-            self._draining.add(task)
-            task.add_done_callback(self._draining.discard)
-            raise
-        self._idle.put_nowait(worker)
-        if message[0] == "ok":
-            return message[1]
-        _, name, status, text = message
-        raise _error(name, status, text)
-
-    def close(self) -> None:
-        """Stop every worker."""
-        with self._lock:
-            workers, self._all = list(self._all), []
-        for w in workers:
-            w.kill()
+    sock.sendall(frame(("ready", os.getpid(), isolation, memory)))
+    run_with_deep_stack(lambda: _serve(sock, Engine(store)))
