@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,6 +60,26 @@ def test_sparql_from_file_and_time_limit(release_dir: Path, tmp_path: Path) -> N
     heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     out = cli("sparql", heavy, "--timeout", "1", release=release_dir)
     assert out.returncode == 2 and "time limit" in out.stderr
+
+
+@pytest.mark.parametrize("args", [("sparql", "SELECT * WHERE { ?s ?p }"),
+                                  ("query", "kinds-of", "-p", "zz=1"),
+                                  ("sparql", "ASK { ?s ?p ?o }")])
+def test_time_limit_is_disarmed_however_the_command_ends(release_dir: Path,
+                                                         args: tuple[str, ...]) -> None:
+    """Regression: a query that raised left its watchdog armed, and the watchdog ends the whole
+    process (os._exit): a notebook or test runner calling the command in-process died later."""
+    from click.testing import CliRunner
+
+    from pathokg.cli import main as cli_main
+
+    before = {t for t in threading.enumerate() if isinstance(t, threading.Timer)}
+    CliRunner().invoke(cli_main, [*args, "--release", str(release_dir), "--timeout", "600"])
+    armed = {t for t in threading.enumerate()
+             if isinstance(t, threading.Timer) and t.is_alive()} - before
+    for t in armed:
+        t.join(1)
+    assert not [t for t in armed if t.is_alive()]
 
 
 @pytest.fixture(scope="module")

@@ -89,14 +89,6 @@ def _cli(_s: ServerProcess, release: Path, q: str) -> tuple[int, str]:
     return {0: 200, 2: 400}.get(out.exit_code, 500), out.output
 
 
-@pytest.fixture(autouse=True)
-def _no_cli_watchdog(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The command's time-limit watchdog ends the process (``os._exit``) when it fires, which in
-    a shell is the command itself but here would be pytest: a command that fails leaves it armed."""
-    monkeypatch.setattr("pathokg.cli.query._watchdog",
-                        lambda seconds: threading.Timer(seconds, lambda: None))
-
-
 def _python(_s: ServerProcess, release: Path, q: str) -> tuple[int, str]:
     try:
         return 200, pathokg.sparql(q, release=release).serialize("srj").decode()

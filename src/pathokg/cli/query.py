@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -64,8 +66,13 @@ def emit(result: QueryResult, fmt: str) -> None:
     sys.stdout.flush()
 
 
-def _watchdog(seconds: float) -> threading.Timer:
-    """Oxigraph cannot stop a running query: past the limit, report and end the process."""
+@contextlib.contextmanager
+def _watchdog(seconds: float) -> Iterator[threading.Timer]:
+    """Oxigraph cannot stop a running query: past the limit, report and end the process.
+
+    The timer is disarmed however the block ends, so a query that fails leaves no timer behind
+    to end an in-process caller (a notebook, a test runner) later.
+    """
 
     def expire() -> None:
         click.secho(f"error: the query ran longer than the time limit of {seconds:g} s "
@@ -76,7 +83,10 @@ def _watchdog(seconds: float) -> threading.Timer:
     timer = threading.Timer(seconds, expire)
     timer.daemon = True
     timer.start()
-    return timer
+    try:
+        yield timer
+    finally:
+        timer.cancel()
 
 
 @click.command("queries")
@@ -121,10 +131,9 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, endpoint: str | 
     from ..querying.api import query
 
     values = parse_params(params)
-    timer = _watchdog(timeout)
-    result = query(name, endpoint=endpoint, inferred=not asserted_only,
-                   timeout=timeout if endpoint else None, release=release, **values)
-    timer.cancel()
+    with _watchdog(timeout):
+        result = query(name, endpoint=endpoint, inferred=not asserted_only,
+                       timeout=timeout if endpoint else None, release=release, **values)
     emit(result, fmt)
 
 
@@ -157,8 +166,7 @@ def sparql_command(text: str | None, file: Path | None, fmt: str, endpoint: str 
             raise QueryError(f"{file}: cannot be read: {exc}") from None
     if not text or not text.strip():
         raise QueryError("no query: pass it as an argument or with --file FILE")
-    timer = _watchdog(timeout)
-    result = sparql(text, endpoint=endpoint, inferred=not asserted_only,
-                    timeout=timeout if endpoint else None, release=release)
-    timer.cancel()
+    with _watchdog(timeout):
+        result = sparql(text, endpoint=endpoint, inferred=not asserted_only,
+                        timeout=timeout if endpoint else None, release=release)
     emit(result, fmt)
