@@ -1,8 +1,10 @@
 """The embedded query engine: a pyoxigraph store and the way every query runs on it.
 
 The asserted triples of a release are the store's default graph; the entailments the build wrote
-(``pathokg-inferred.ttl``) are the named graph :data:`~pathokg.vocab.INFERRED_GRAPH`. A query sees
-both by default (``inferred=True``) or the asserted triples only (``inferred=False``). Every query
+(``pathokg-inferred.ttl``) are the named graph :data:`~pathokg.vocab.INFERRED_GRAPH`, the HPO backbone
+(``hpo-import.ttl``, ``hpo-annotations.ttl``) the graphs :data:`~pathokg.vocab.HPO_GRAPH` and
+:data:`~pathokg.vocab.HPO_ANNOTATIONS_GRAPH`. A query sees them all by default (``inferred=True``) or
+the asserted triples only, pathokg's and HPO's (``inferred=False``). Every query
 is checked by :mod:`pathokg.querying.safety` first.
 
 >>> engine = Engine.from_release()
@@ -21,12 +23,16 @@ import pyoxigraph as ox
 
 from ..errors import QueryError, QueryLimitError
 from ..rdf.store import inferred_graph
+from ..vocab import HPO_ANNOTATIONS_GRAPH, HPO_GRAPH
 from .files import with_base
 from .release import release_store
 from .results import QueryResult
 from .safety import check_query
 
-_UNION = [ox.DefaultGraph(), inferred_graph()]
+#: The asserted triples: pathokg's (the default graph) and the HPO backbone's named graphs, which
+#: are asserted by HPO (empty in a release built with ``--hpo none``).
+_ASSERTED = [ox.DefaultGraph(), *(ox.NamedNode(str(g)) for g in (HPO_GRAPH, HPO_ANNOTATIONS_GRAPH))]
+_UNION = [*_ASSERTED, inferred_graph()]
 
 
 @dataclass
@@ -53,7 +59,7 @@ class Engine:
         :raises QueryError: refused, malformed or failed.
         """
         form = checked_form or check_query(text)
-        default_graph: Any = _UNION if inferred else ox.DefaultGraph()
+        default_graph: Any = _UNION if inferred else _ASSERTED
         try:
             raw = self.store.query(with_base(text), default_graph=default_graph)
             result = QueryResult.from_oxigraph(form, raw)

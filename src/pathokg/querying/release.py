@@ -18,8 +18,13 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..errors import ReleaseError
-from ..paths import INFERRED, TURTLE, default_out_dir
+from ..paths import HPO_ANNOTATIONS, HPO_IMPORT, INFERRED, TURTLE, default_out_dir
 from ..rdf.store import inferred_graph
+from ..vocab import HPO_ANNOTATIONS_GRAPH, HPO_GRAPH
+
+#: The optional files of a release and their named graphs (the HPO backbone; absent with
+#: ``pathokg build --hpo none``).
+OPTIONAL_GRAPH_FILES = ((HPO_IMPORT, HPO_GRAPH), (HPO_ANNOTATIONS, HPO_ANNOTATIONS_GRAPH))
 
 
 def release_folder(folder: Path | str | None = None) -> Path:
@@ -47,7 +52,8 @@ def _parse_into(store: ox.Store, path: Path, graph: ox.NamedNode | ox.DefaultGra
 
 def release_store(folder: Path | str | None = None) -> ox.Store:
     """The release in an in-memory store: asserted triples as the default graph, the precomputed
-    entailments (``pathokg-inferred.ttl``) in the inferred graph.
+    entailments (``pathokg-inferred.ttl``) in the inferred graph, the HPO backbone (if the
+    release has it) in its two graphs.
 
     :raises ReleaseError: no release there, or a file that does not parse.
     """
@@ -55,6 +61,9 @@ def release_store(folder: Path | str | None = None) -> ox.Store:
     store = ox.Store()
     _parse_into(store, out / TURTLE, ox.DefaultGraph())
     _parse_into(store, out / INFERRED, inferred_graph())
+    for name, graph in OPTIONAL_GRAPH_FILES:
+        if (out / name).is_file():
+            _parse_into(store, out / name, ox.NamedNode(str(graph)))
     return store
 
 

@@ -31,14 +31,14 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
 from ..errors import QueryLimitError, QueryRefused, QuerySyntaxError
-from ..vocab import INFERRED_GRAPH
+from ..vocab import HPO_ANNOTATIONS_GRAPH, HPO_GRAPH, INFERRED_GRAPH
 from .files import with_base
 
 #: Longest query text accepted, in characters.
 MAX_QUERY_CHARS = 100_000
 
 #: The graphs a query may name in ``GRAPH <iri>``.
-SERVED_GRAPHS: frozenset[str] = frozenset({str(INFERRED_GRAPH)})
+SERVED_GRAPHS: frozenset[str] = frozenset({str(INFERRED_GRAPH), str(HPO_GRAPH), str(HPO_ANNOTATIONS_GRAPH)})
 
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
           "DescribeQuery": "DESCRIBE"}
