@@ -95,7 +95,8 @@ def _check_covers(store: ox.Store, assembly: Assembly, source: str) -> None:
                                           "which the HPO import does not hold",
                                           f"the import is older than the verified table: run `{REFRESH}`"))
     if problems:
-        raise SourceError(sorted(set(problems), key=lambda p: p.item))
+        unique = {(p.item, p.message): p for p in problems}  # a CURIE mapped by several concepts
+        raise SourceError([unique[k] for k in sorted(unique)])
 
 
 def write_hpo(mode: str, assembly: Assembly, store: ox.Store, folder: Path) -> HpoRelease | None:
