@@ -19,7 +19,7 @@ import pathokg
 from pathokg.cli import main
 from pathokg.curation.assemble import assemble
 from pathokg.errors import QueryError, SourceError
-from pathokg.imports.hpo import build_import, seeds_from_mappings
+from pathokg.imports.hpo import build_import, closure, seeds_from_mappings
 from pathokg.imports.hpo_files import annotation_rows, package_files
 from pathokg.imports.obo import read_obo_text
 from pathokg.paths import (
@@ -214,14 +214,7 @@ def _descendants(seeds: set[str], slim_module: list[ox.Triple]) -> set[str]:
     for tid, v in module_terms(slim_module).items():
         for p in v["parents"]:  # type: ignore[union-attr]
             children.setdefault(p, []).append(tid)
-    out: set[str] = set()
-    stack = list(seeds)
-    while stack:
-        t = stack.pop()
-        if t not in out:
-            out.add(t)
-            stack += children.get(t, [])
-    return out
+    return closure(seeds, children)
 
 
 def test_the_consistency_report_finds_the_calcinosis_case(release_dir: Path) -> None:

@@ -81,7 +81,12 @@ def seeds_from_mappings(mappings: Iterable[tuple[str, str, str]]) -> Seeds:
                  {k: tuple(sorted(set(v))) for k, v in sorted(diseases.items())})
 
 
-def _closure(start: Iterable[str], edges: dict[str, tuple[str, ...]] | dict[str, list[str]]) -> set[str]:
+def closure(start: Iterable[str], edges: dict[str, tuple[str, ...]] | dict[str, list[str]]) -> set[str]:
+    """Every node reachable from ``start`` along ``edges`` (``start`` included).
+
+    >>> sorted(closure(["a"], {"a": ("b",), "b": ("c",)}))
+    ['a', 'b', 'c']
+    """
     out: set[str] = set()
     stack = list(start)
     while stack:
@@ -217,10 +222,10 @@ def build_import(files: HpoFiles, seeds: Seeds | None) -> HpoImport:
         return HpoImport(files, doc, sorted(doc.terms), data, None)
     _check_seeds(doc, seeds, files)
     children = children_of(doc)
-    focus = _closure(seeds.phenotypes, children)
+    focus = closure(seeds.phenotypes, children)
     data = read_annotations(files, lambda row: row[3] in focus or row[0] in seeds.diseases)
     used = {t for t in data.term_ids() if t in doc.terms}
-    terms = _closure(focus | used, doc.parents)
+    terms = closure(focus | used, doc.parents)
     reasons = {t: "; ".join(seeds.phenotypes[t]) for t in seeds.phenotypes}
     for t in sorted(terms - set(reasons)):
         reasons[t] = ("below a mapped term" if t in focus else

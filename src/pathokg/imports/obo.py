@@ -6,10 +6,9 @@ fastobo (a maintained Rust parser) does the reading; the mapping of clauses to t
 because no maintained Python package writes OBO as OWL in RDF (fastobo-owl is Rust only, pronto
 writes OBO and OBO-JSON). A clause this mapping does not know is an error, never dropped.
 
->>> import fastobo
 >>> doc = read_obo_text('format-version: 1.2\\nontology: hp\\n\\n[Term]\\nid: HP:0000002\\n'
 ...                     'name: Abnormality of body height\\nis_a: HP:0000001\\n')
->>> sorted(str(t.predicate).rsplit("#", 1)[-1] for t in doc.term_triples("HP:0000002"))
+>>> sorted(t.predicate.value.rsplit("#", 1)[-1] for t in doc.term_triples("HP:0000002"))
 ['hasOBONamespace', 'id', 'label', 'subClassOf', 'type']
 """
 
