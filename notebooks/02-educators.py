@@ -12,10 +12,11 @@
 # ---
 
 # %% [markdown]
-# # pathokg for educators: the concept map, a focus view, the mechanism, the article's structure
+# # pathokg for educators: the concept map, a focus view, the mechanism, the article's structure, flashcards
 #
-# The maps are embedded in the notebook (no file, no server, no external request). Click an edge
-# to read the article's sentence behind it.
+# The maps are embedded in the notebook (no file, no server, no external request), each sized to
+# its cell with only the map and a compact toolbar. Click an edge to read the article's sentence
+# behind it; **Story** walks the map in the article's order, **Quiz** asks you to guess a link.
 
 # %%
 import pandas as pd
@@ -30,7 +31,7 @@ cm.view_names()
 # ## The whole map
 
 # %%
-cm.show(graph, height=560)
+cm.show(graph, view="dc", height=560)
 
 # %% [markdown]
 # ## Focus: chronic kidney disease and its neighbours
@@ -64,3 +65,17 @@ SELECT ?sectionPath (COUNT(DISTINCT ?axiom) AS ?relations)
 GROUP BY ?sectionPath ORDER BY ?sectionPath
 """)
 pd.DataFrame(structure.rows, columns=structure.variables)
+
+# %% [markdown]
+# ## Flashcards from the graph
+# Question cards per pair of related concepts and cloze cards from the article's own sentences,
+# each with its source (every release also has them as an Anki deck and a Quizlet CSV).
+
+# %%
+from pathokg.conceptmap.model import model_from_graph  # noqa: E402
+from pathokg.querying.release import release_store  # noqa: E402
+from pathokg.teaching import flashcards  # noqa: E402
+
+cards = flashcards(model_from_graph(release_store()))
+pd.DataFrame([(c.kind, c.front, c.back, c.source) for c in cards[:8]],
+             columns=["kind", "front", "back", "source"])

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from pathokg.conceptmap import lay_out
+from pathokg.conceptmap import lay_out, teaching_extras
 from pathokg.conceptmap.model import model_from_graph
 from pathokg.conceptmap.render import PageOptions, render_html
 from pathokg.conceptmap.views import get_view
@@ -70,7 +70,8 @@ def generate(store: ox.Store, path: Path) -> dict[str, float]:
     t1 = time.perf_counter()
     positions = lay_out(model, get_view("overview"))
     t2 = time.perf_counter()
-    page = render_html(model, positions, PageOptions(title="benchmark"))
+    extras = teaching_extras(model, model, positions, get_view("overview"))  # story, quiz, search
+    page = render_html(model, positions, PageOptions(title="benchmark"), extras)
     write_file(path, page)
     t3 = time.perf_counter()
     return {"model": t1 - t0, "layout": t2 - t1, "render": t3 - t2, "total": t3 - t0,

@@ -30,6 +30,22 @@ def release_dataset(release_dir: Path) -> ox.Store:
 
 
 @pytest.fixture(scope="session")
+def mini_graph() -> Graph:
+    """The small fixture article assembled (ontology included), for checks that break it on purpose."""
+    from pathokg.curation.assemble import assemble
+
+    return assemble([MINI_SOURCE]).graph
+
+
+def copy_graph(g: Graph) -> Graph:
+    """A copy of a graph a test may change."""
+    out = Graph()
+    for t in g:
+        out.add(t)
+    return out
+
+
+@pytest.fixture(scope="session")
 def two_article_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A release built from the real article plus the small fixture article."""
     out = tmp_path_factory.mktemp("two") / "dist"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -161,8 +160,12 @@ def test_cli_writes_the_map_and_the_named_query_result(release_dir: Path, tmp_pa
     page = out.read_text()
     assert "<title>Tissue injury</title>" in page
     bad = CliRunner().invoke(main, ["map", "--release", str(release_dir), "--sparql",
-                                    "SELECT * WHERE { ?s ?p ?o }", "--out", str(out)])
-    assert bad.exit_code == 2 and "CONSTRUCT" in bad.output
+                                    "ASK { ?s ?p ?o }", "--out", str(out)])
+    assert bad.exit_code == 2 and "ASK" in bad.output and "Traceback" not in bad.output
+    empty = CliRunner().invoke(main, ["map", "--release", str(release_dir), "--sparql",
+                                      "SELECT ?x WHERE { BIND(1 AS ?x) }", "--out", str(out)])
+    assert empty.exit_code == 2 and "no concept to draw" in empty.output
+    assert "<title>Tissue injury</title>" in out.read_text()  # a refused map writes nothing
 
 
 def test_release_has_the_map(release_dir: Path) -> None:
@@ -194,20 +197,15 @@ def test_show_embeds_the_map_in_a_notebook(release_dir: Path, tmp_path: Path,
     html = output["data"]["text/html"]
     assert html.startswith("<iframe srcdoc=") and "vis.Network" in html
     assert "map-data" in html and 'src="' not in html.split("srcdoc=", 1)[0]
+    assert "height:600px" in html and "class=&quot;embed&quot;" in html  # only the map and a compact bar
+    warnings_shown = [o for o in nb.cells[0].outputs if o["output_type"] == "stream" and "Warning" in o["text"]]
+    assert warnings_shown == []
 
 
 def test_routes_serve_the_map(release_dir: Path) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from fastapi import FastAPI
-        from fastapi.testclient import TestClient
+    from .helpers.web import map_client
 
-    from pathokg.web.maps import router
-
-    app = FastAPI()
-    app.state.pathokg_release = str(release_dir)
-    app.include_router(router)
-    client = TestClient(app)
+    client = map_client(release_dir)
     home = client.get("/")
     assert home.status_code == 200 and "map-data" in home.text
     assert 'href="/query"' in home.text and _page_data(home.text)["conceptPages"] == "/"

@@ -127,6 +127,7 @@ def test_unticking_a_category_hides_exactly_its_nodes(driver: Any, release_graph
     _open(driver, pages["overview"])
     category = str(PKO.DiseaseOrDisorder)
     expected = sorted(iri for iri, c in _concepts(release_graph).items() if c == category)
+    driver.find_element(By.ID, "legend-toggle").click()  # the legend is a drawer
     driver.find_element(By.CSS_SELECTOR, "#legend input[data-category=DiseaseOrDisorder]").click()
     hidden = _js(driver, "var m = window.pathokgMap;"
                          "return m.network.body.data.nodes.get({filter: function (n) {"
@@ -170,7 +171,8 @@ def test_clicking_an_edge_shows_its_evidence_and_png_export_works(driver: Any,
                        "return document.getElementById('panel').innerText;")
     assert "chronic kidney disease — is a risk factor for → dystrophic calcification" in text
     assert CKD_QUOTE in text
-    assert _js(driver, "return window.pathokgMap.exportPng()") > 1000
+    width, height, size = _js(driver, "return window.pathokgMap.exportPng(true)")  # the whole map, 2x
+    assert width > 2000 and height > 1000 and size > 10000
     _js(driver, "window.pathokgMap.selectNode(0, false); window.pathokgMap.focusOn(0, 1);")
     shown = _js(driver, "return window.pathokgMap.network.body.data.nodes.get({filter: function (n)"
                         " { return !n.hidden; }}).length")
@@ -192,8 +194,9 @@ def test_named_query_map_draws_exactly_the_query_result(driver: Any, release_gra
     edges = {(t.subject.value, t.predicate.value, t.object.value) for t in triples
              if t.predicate.value in props and t.object.value in concepts}
     _open(driver, pages["query"])
-    drawn_nodes = _js(driver, "return window.pathokgMap.data.nodeMeta.map(function (m) { return m.iri; })")
-    drawn_edges = _js(driver, "var m = window.pathokgMap, d = m.data, out = [];"
+    drawn_nodes = _js(driver, "var d = window.pathokgMap.data; return d.nodeMeta.slice(0, d.nodes.length)"
+                              ".map(function (m) { return m.iri; })")
+    drawn_edges = _js(driver, "var m = window.pathokgMap, d = m.data, out = [];"  # the drawn ones come first
                               "for (var i = 0; i < d.edgeCount; i++) { var e = m.edge(i);"
                               " out.push([d.nodeMeta[e.from].iri, d.relations[e.rel].iri,"
                               " d.nodeMeta[e.to].iri]); } return out;")
@@ -254,11 +257,17 @@ def test_keyboard_reaches_every_control_and_selects_concepts(driver: Any,
 
     _open(driver, pages["overview"])
     _js(driver, "document.activeElement.blur()")
-    order = [_tab(driver) for _ in range(30)]
-    cats = _js(driver, "return window.pathokgMap.data.categories.length")
-    expected = ["skip", "search", "depth", "reset", "fit", "export",
-                *[f"cat-{i}" for i in range(cats)], "all-on", "all-off", "map-frame"]
+    order = [_tab(driver) for _ in range(12)]
+    expected = ["skip", "search", "legend-toggle", "story-toggle", "quiz-toggle", "present", "fit",
+                "reset", "summary", "map-frame"]
     assert order[:len(expected)] == expected, order
+    # the legend drawer, once open, comes next to its button: every category, Show all, Hide all
+    _js(driver, "document.getElementById('legend-toggle').click(); document.getElementById('legend-toggle').focus()")
+    cats = _js(driver, "return document.querySelectorAll('#legend input').length")
+    seen = [_tab(driver) for _ in range(cats + 12)]
+    assert [f"cat-{i}" for i in range(cats)][:3] == [x for x in seen if x.startswith("cat-")][:3], seen
+    assert "all-on" in seen and "all-off" in seen
+    _js(driver, "document.getElementById('legend-toggle').click()")
     # "/" jumps to the search box; a synonym and Enter select the concept and fill the panel
     _js(driver, "document.activeElement.blur()")
     ActionChains(driver).send_keys("/").perform()
@@ -266,7 +275,7 @@ def test_keyboard_reaches_every_control_and_selects_concepts(driver: Any,
     ActionChains(driver).send_keys("CKD", Keys.ENTER).perform()
     assert _js(driver, "return document.getElementById('panel-title').textContent") == \
         "chronic kidney disease"
-    assert _tab(driver) == "search-clear" and _tab(driver) == "depth" and _tab(driver) == "focus"
+    assert _tab(driver) == "search-clear" and _tab(driver) == "legend-toggle"
     # the arrow keys walk the result list; Enter on a result selects it
     box = _js(driver, "var b = document.getElementById('search'); b.focus(); b.value = '';"
                       " return b")

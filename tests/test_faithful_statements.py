@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
 from pathokg.checks.validate import check_qc, check_shacl
-from pathokg.curation.assemble import assemble, load_ontology, ontology_terms
+from pathokg.curation.assemble import load_ontology, ontology_terms
 from pathokg.curation.audit import audit
 from pathokg.curation.sources import read_source
 from pathokg.errors import SourceError
@@ -25,6 +25,7 @@ from pathokg.querying.files import get_query
 from pathokg.querying.params import bind_params
 from pathokg.vocab import OA, PKO, concept
 
+from .conftest import copy_graph
 from .helpers import MINI_SOURCE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -229,33 +230,21 @@ def test_why_inferred_answers_from_the_records(release_dataset: ox.Store) -> Non
 
 # The checks catch what they are for.
 
-@pytest.fixture(scope="module")
-def mini_graph() -> Graph:
-    return assemble([MINI_SOURCE]).graph
-
-
-def _copy(g: Graph) -> Graph:
-    out = Graph()
-    for t in g:
-        out.add(t)
-    return out
-
-
 def test_a_hedged_passage_recorded_as_stated_is_caught(mini_graph: Graph) -> None:
-    g = _copy(mini_graph)
+    g = copy_graph(mini_graph)
     hedged = next(ev for ev in g.subjects(PKO.certainty, PKO.Possible) if (ev, RDF.type, PKO.Evidence) in g)
     g.set((hedged, PKO.certainty, PKO.Stated))
     assert [v.rule for v in check_qc(g)] == ["hedged-quote-stated-violation"]
 
 
 def test_a_passage_without_certainty_is_caught_by_shacl(mini_graph: Graph) -> None:
-    g = _copy(mini_graph)
+    g = copy_graph(mini_graph)
     g.remove((next(g.subjects(RDF.type, PKO.Evidence)), PKO.certainty, None))
     assert any("exactly one certainty" in v.message for v in check_shacl(g))
 
 
 def test_a_condition_not_in_its_quote_is_caught(mini_graph: Graph) -> None:
-    g = _copy(mini_graph)
+    g = copy_graph(mini_graph)
     ev = next(g.subjects(RDF.type, PKO.Evidence))
     node = URIRef(f"{ev}#condition-9")
     g.add((ev, PKO.hasCondition, node))
@@ -266,7 +255,7 @@ def test_a_condition_not_in_its_quote_is_caught(mini_graph: Graph) -> None:
 
 
 def test_a_cause_under_the_caveat_is_caught(release_graph: Graph) -> None:
-    g = _copy(release_graph)
+    g = copy_graph(release_graph)
     ax = next(a for a in g.subjects(OWL.annotatedSource, concept("burn"))
               if g.value(a, OWL.annotatedProperty) == PKO.isRiskFactorFor)
     g.set((ax, OWL.annotatedProperty, PKO.causes))

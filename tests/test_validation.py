@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, SKOS
 
@@ -12,19 +11,7 @@ from pathokg.paths import QC_DIR
 from pathokg.querying.files import read_query_dir
 from pathokg.vocab import OA, PKO, concept
 
-from .helpers import MINI_SOURCE
-
-
-@pytest.fixture(scope="module")
-def mini_graph() -> Graph:
-    return assemble([MINI_SOURCE]).graph
-
-
-def _copy(g: Graph) -> Graph:
-    out = Graph()
-    for t in g:
-        out.add(t)
-    return out
+from .conftest import copy_graph
 
 
 def test_release_conforms_to_shacl_and_qc() -> None:
@@ -34,7 +21,7 @@ def test_release_conforms_to_shacl_and_qc() -> None:
 
 
 def test_relation_without_evidence_is_caught_by_shacl_and_qc(mini_graph: Graph) -> None:
-    g = _copy(mini_graph)
+    g = copy_graph(mini_graph)
     g.add((concept("kidney"), PKO.isLocatedIn, concept("kidney")))
     shacl = check_shacl(g)
     assert any(v.focus.endswith("/concept/kidney") and "no evidence" in v.message for v in shacl)
@@ -43,7 +30,7 @@ def test_relation_without_evidence_is_caught_by_shacl_and_qc(mini_graph: Graph) 
 
 
 def test_concept_without_definition_or_with_two_labels_is_caught(mini_graph: Graph) -> None:
-    g = _copy(mini_graph)
+    g = copy_graph(mini_graph)
     g.remove((concept("kidney"), SKOS.definition, None))
     g.add((concept("ultrasonography"), SKOS.prefLabel, Literal("ultrasound", lang="en")))
     messages = [v.message for v in check_shacl(g)]
@@ -52,13 +39,13 @@ def test_concept_without_definition_or_with_two_labels_is_caught(mini_graph: Gra
 
 
 def test_concept_in_two_categories_is_caught(mini_graph: Graph) -> None:
-    g = _copy(mini_graph)
+    g = copy_graph(mini_graph)
     g.add((concept("kidney"), RDF.type, PKO.ChemicalEntity))
     assert any("exactly one category" in v.message for v in check_shacl(g))
 
 
 def test_evidence_with_wrong_offsets_is_caught(mini_graph: Graph) -> None:
-    g = _copy(mini_graph)
+    g = copy_graph(mini_graph)
     selector = next(s for s in g.subjects(RDF.type, OA.TextPositionSelector))
     end = g.value(selector, OA.end)
     g.set((selector, OA.end, Literal(int(end) + 1, datatype=end.datatype)))
@@ -66,7 +53,7 @@ def test_evidence_with_wrong_offsets_is_caught(mini_graph: Graph) -> None:
 
 
 def test_range_violation_is_caught(mini_graph: Graph) -> None:
-    g = _copy(mini_graph)
+    g = copy_graph(mini_graph)
     # assesses has the domain DiagnosticProcedure: a disease cannot assess anything.
     g.add((concept("atherosclerosis"), PKO.assesses, concept("kidney")))
     assert "range-violation" in {v.rule for v in check_qc(g)}
@@ -82,7 +69,7 @@ def test_every_qc_query_has_the_shared_projection() -> None:
 
 
 def test_mapping_without_source_is_caught(mini_graph: Graph) -> None:
-    g = _copy(mini_graph)
+    g = copy_graph(mini_graph)
     for ax in list(g.subjects(PKO.mappingSource, None)):
         g.remove((ax, PKO.mappingSource, None))
     assert "mapping-without-source-violation" in {v.rule for v in check_qc(g)}

@@ -60,6 +60,13 @@ VOID_FILE = "void.ttl"
 INFERRED = "pathokg-inferred.ttl"
 MAP_FILE = "concept-map.html"
 REVIEW_FILE = "review.md"
+#: the whole overview map as a picture (title, legend, source), for slides and handouts
+MAP_SVG = "concept-map.svg"
+#: the article with every evidence passage highlighted, linked both ways to the map
+READER_FILE = "reader.html"
+#: flashcards: an Anki deck and a CSV for Quizlet
+ANKI_FILE = "flashcards.apkg"
+QUIZLET_FILE = "flashcards-quizlet.csv"
 SOURCES_FOLDER = "sources"
 HPO_IMPORT = "hpo-import.ttl"
 HPO_ANNOTATIONS = "hpo-annotations.ttl"

@@ -1,4 +1,5 @@
-"""``pathokg map``: write the concept map as one self-contained HTML file."""
+"""``pathokg map``: write the concept map as one self-contained HTML file, or the whole map as a
+picture for slides and handouts (SVG; PDF and PNG through Chromium)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,18 @@ from .options import force_option, out_option, param_option, parse_params, relea
 
 
 @click.command("map")
-@out_option(Path("concept-map.html"), "The HTML file to write.")
+@out_option(Path("concept-map.html"), "The file to write: .html (the interactive page), or the whole "
+            "map with title, legend and source as .svg, .pdf (one page) or .png (twice its size; "
+            "PDF and PNG need Chromium).")
 @click.option("--view", default="overview", show_default=True,
               help="overview | dc | mechanism | ckd (see docs/concept-map.md).")
 @click.option("--query", "query", default=None, metavar="NAME",
-              help="Draw the result of a named CONSTRUCT query (see `pathokg queries`).")
+              help="Draw the result of a named query: a CONSTRUCT's triples, or the concepts a "
+                   "SELECT's rows hold and the relations among them (see `pathokg queries`).")
 @param_option
-@click.option("--sparql", default=None, metavar="QUERY", help="Draw the result of this CONSTRUCT query.")
+@click.option("--sparql", default=None, metavar="QUERY",
+              help="Draw the result of this query (CONSTRUCT, DESCRIBE or SELECT; pathokg's "
+                   "prefixes need no PREFIX line).")
 @click.option("--focus", default=None, metavar="CONCEPT",
               help="Draw a concept's neighbourhood (label, synonym such as CKD, id or IRI).")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 10),
@@ -37,6 +43,8 @@ def map_command(out: Path, view: str, query: str | None, params: tuple[str, ...]
       pathokg map --view ckd --out ckd.html
       pathokg map --focus CKD --depth 2 --out ckd-neighbourhood.html
       pathokg map --query neighbourhood --param concept=pk:tissue-injury --out injury.html
+      pathokg map --query treatments --out treatments.html
+      pathokg map --view dc --out dc-slide.pdf
     """
     from ..conceptmap import write_map
     from ..querying.release import release_store
@@ -51,5 +59,8 @@ def map_command(out: Path, view: str, query: str | None, params: tuple[str, ...]
     m = result.model
     inferred_count = sum(e.inferred for e in m.edges)
     extra = f" ({inferred_count} inferred)" if inferred else ""
+    size = out.stat().st_size
     click.echo(f"wrote {out}: {len(m.concepts)} concepts, {len(m.edges)} relations{extra}, "
-               f"{out.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t0:.2f} s")
+               f"{size / 1e6:.1f} MB in {time.perf_counter() - t0:.2f} s" if size >= 100_000 else
+               f"wrote {out}: {len(m.concepts)} concepts, {len(m.edges)} relations{extra}, "
+               f"{size / 1e3:.0f} kB in {time.perf_counter() - t0:.2f} s")

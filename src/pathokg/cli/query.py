@@ -88,14 +88,15 @@ def queries_command(tag: str | None) -> None:
     Example:
       pathokg queries --tag treatment
     """
+    from ..conceptmap import draws  # which queries `pathokg map --query` can draw
     from ..querying.files import list_queries
 
-    table = Table("name", "what it answers", "parameters: kind = default", "tags")
+    table = Table("name", "what it answers", "parameters: kind = default", "tags", "map")
     for q in list_queries():
         if tag and tag not in q.tags:
             continue
         params = "\n".join(f"{p.name}: {p.kind} = {p.default}" for p in q.params)
-        table.add_row(q.name, q.summary, params, ", ".join(q.tags))
+        table.add_row(q.name, q.summary, params, ", ".join(q.tags), "yes" if draws(q) else "no")
     Console().print(table)
 
 

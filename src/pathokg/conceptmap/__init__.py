@@ -3,8 +3,8 @@
 >>> import pathokg.conceptmap as cm
 >>> page = cm.make_map(view="ckd")                     # doctest: +SKIP
 >>> cm.write_map("ckd.html", view="ckd")               # doctest: +SKIP
->>> cm.show(focus="CKD", depth=1)                      # in a notebook: the map, embedded
-<IPython.core.display.HTML object>
+>>> cm.show(focus="CKD", depth=1)                      # doctest: +ELLIPSIS
+Embedded(page='<!DOCTYPE html>...
 
 :func:`make_map` builds the model from the graph (:mod:`.model`), picks the concepts and edges
 (a view, a query, a neighbourhood), lays them out (:mod:`.layout`) and renders the page
@@ -14,22 +14,27 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..errors import ConceptNotFound, PathoKGError, UnknownViewError
+from ..errors import ConceptNotFound, ExportError, PathoKGError, QueryError, UnknownViewError
 from ..querying.engine import Engine
 from ..querying.release import release_store
 from ..rdf.atomic import check_file, write_file
 from ..rdf.store import as_store
-from .layout import Positions, force_layout, pathway_layout, radial_layout
+from .layout import Positions, force_layout, pathway_layout, radial_layout, sector_headings
 from .model import MapModel, model_from_graph
-from .render import PageOptions, render_html
-from .source import construct, find_query, inferred_triples, named_construct
+from .quiz import questions
+from .render import EDGE_LABEL_LIMIT, Extras, PageOptions, legend_rows, render_html
+from .source import Drawn, concepts_named, construct, draws, find_query, inferred_triples, run_for_map, run_named
+from .story import story_steps
+from .svg import render_svg
 from .views import OVERVIEW, View, get_view, view_names, view_of_query
 
 __all__ = [
@@ -37,6 +42,7 @@ __all__ = [
     "ConceptNotFound",
     "MapModel",
     "UnknownViewError",
+    "draws",
     "make_map",
     "show",
     "view_names",
@@ -44,18 +50,32 @@ __all__ = [
 ]
 
 DEFAULT_TITLE = "Dystrophic calcification: concept map"
+#: Up to this many relations a map carries a quiz (beyond, a class would not get through it, and
+#: finding plausible wrong answers costs more than drawing the map).
+QUIZ_LIMIT = 3000
 
 
 @dataclass
 class ConceptMap:
-    """A rendered map: its page, and the model it draws."""
+    """A rendered map: its page, the model it draws, and (:attr:`svg`) the whole map as SVG."""
 
     html: str
     model: MapModel
     view: str
+    _svg: Callable[[], str] | None = None
 
     def _repr_html_(self) -> str:
         return embed(self.html)
+
+    @cached_property
+    def svg(self) -> str:
+        """The whole map as one SVG picture with title, legend and source (drawn on first use)."""
+        return self._svg() if self._svg is not None else ""
+
+    @property
+    def file_stem(self) -> str:
+        """A file name that says what the map shows: ``pathokg-dc-map``."""
+        return f"pathokg-{self.view}-map"
 
 
 def lay_out(model: MapModel, view: View | None) -> Positions:
@@ -71,7 +91,8 @@ def make_map(graph: Graph | ox.Store | None = None, *, view: str = OVERVIEW,
              focus: str | None = None, depth: int = 1, query: str | None = None,
              sparql: str | None = None, inferred: bool = False, title: str | None = None,
              params: dict[str, str] | None = None, links: tuple[tuple[str, str], ...] = (),
-             concept_pages: str | None = None) -> ConceptMap:
+             concept_pages: str | None = None, reader: str | None = None, embed: bool = False,
+             views: tuple[tuple[str, str], ...] = ()) -> ConceptMap:
     """Build a concept map.
 
     :param graph: a release store (:func:`pathokg.querying.release.release_store`, the default) or
@@ -79,13 +100,16 @@ def make_map(graph: Graph | ox.Store | None = None, *, view: str = OVERVIEW,
     :param view: ``overview``, ``dc``, ``mechanism``, ``ckd`` (see :func:`view_names`).
     :param focus: a concept (label, synonym, id or IRI): draw its neighbourhood instead.
     :param depth: how many relations away from ``focus`` to go.
-    :param query: a named CONSTRUCT query: draw its result.
-    :param sparql: any CONSTRUCT query text: draw its result.
+    :param query: a named query: draw its result (a CONSTRUCT's triples, or the concepts a
+        SELECT's rows hold and the relations among them).
+    :param sparql: any such query text: draw its result (pathokg's prefixes need no PREFIX line).
     :param inferred: add inferred relations, drawn dashed and grey.
     :param title: the page title.
+    :param reader: the article page's address (each quote links to its passage there).
+    :param embed: the page for a notebook cell: only the map and a compact toolbar.
     :raises ConceptNotFound: ``focus`` names no concept (the message lists close matches).
     :raises UnknownViewError: no such view.
-    :raises QueryError: the query is unknown, malformed or not a CONSTRUCT.
+    :raises QueryError: the query is unknown, malformed, an ASK, or draws no concept.
     """
     if sum(x is not None for x in (query, sparql, focus)) > 1:
         raise PathoKGError("choose one of a query, a SPARQL text, or a focus concept")
@@ -95,10 +119,46 @@ def make_map(graph: Graph | ox.Store | None = None, *, view: str = OVERVIEW,
     model, chosen, subtitle = _select(full, engine, get_view(view), focus=focus, depth=depth,
                                       query=query, sparql=sparql, params=params, inferred=inferred)
     name = chosen.name if chosen is not None else ("query" if sparql or query else "neighbourhood")
-    page = render_html(model, lay_out(model, chosen), PageOptions(
-        title=title or DEFAULT_TITLE, subtitle=subtitle, view=name, links=links,
-        concept_pages=concept_pages))
-    return ConceptMap(page, model, name)
+    if focus is not None:
+        name = f"{full.find(focus).iri.rstrip('/').rsplit('/', 1)[-1]}-neighbourhood"
+    positions = lay_out(model, chosen)
+    extras = teaching_extras(full, model, positions, chosen)
+    page_title = title or DEFAULT_TITLE
+    sources = sorted({ev.source_title for e in model.edges for ev in e.evidence if ev.source_title})
+
+    def svg() -> str:
+        return render_svg(model, positions, legend_rows(model, full), title=page_title, subtitle=subtitle,
+                          source=_source_line(sources, name), headings=extras.headings)
+
+    if len(model.edges) <= EDGE_LABEL_LIMIT:  # the page saves and prints the whole map from it
+        extras.svg = svg()
+    page = render_html(model, positions, PageOptions(
+        title=page_title, subtitle=subtitle, view=name, links=links, concept_pages=concept_pages,
+        reader=reader, embed=embed, views=views,
+        centre=full.find(focus).iri if focus is not None else chosen.centre if chosen else None), extras)
+    result = ConceptMap(page, model, name, svg)
+    if extras.svg is not None:
+        result.__dict__["svg"] = extras.svg
+    return result
+
+
+def _source_line(titles: list[str], view: str) -> str:
+    said = "; ".join(f"\u201c{t}\u201d" for t in titles)
+    return (f"Source: {said} \u00b7 " if said else "") + f"pathokg concept map, view: {view} \u00b7 CC BY 4.0"
+
+
+def teaching_extras(full: MapModel, model: MapModel, positions: Positions,
+                    view: View | None) -> Extras:
+    """The story, the quiz, the sector headings and the rest of the graph for one map."""
+    from .story import story_view
+
+    headings = []
+    if view is not None and view.layout == "radial" and view.centre in model.concepts and view.sectors:
+        headings = sector_headings(model, positions, view.centre, list(view.sectors))
+    return Extras(full=full, headings=headings,
+                  steps=story_steps(model, story_view()) if view is None or not view.sectors
+                  else story_steps(model, view),
+                  quiz=questions(model) if len(model.edges) <= QUIZ_LIMIT else [])
 
 
 def _select(full: MapModel, engine: Engine, chosen: View, *, focus: str | None, depth: int,
@@ -113,11 +173,11 @@ def _select(full: MapModel, engine: Engine, chosen: View, *, focus: str | None, 
         return full.neighbourhood(centre.iri, depth), None, subtitle
     if query is not None:
         named = find_query(query)
-        model = full.from_triples(named_construct(engine, named, params, inferred=inferred))
-        return model, view_of_query(named), named.summary
+        return _drawn(full, run_named(engine, named, params, inferred=inferred), query), \
+            view_of_query(named), named.summary
     if sparql is not None:
-        model = full.from_triples(construct(engine, sparql, inferred=inferred))
-        return model, None, "The result of a SPARQL query."
+        return _drawn(full, run_for_map(engine, sparql, inferred=inferred), "the query"), None, \
+            "The result of a SPARQL query."
     if chosen.query is None:
         return full, chosen, chosen.summary
     model = full.from_triples(construct(engine, chosen.query.text))
@@ -128,31 +188,73 @@ def _select(full: MapModel, engine: Engine, chosen: View, *, focus: str | None, 
     return model, chosen, chosen.summary
 
 
+def _drawn(full: MapModel, drawn: Drawn, what: str) -> MapModel:
+    """The model a query's result draws; a result without concepts is an error, not an empty map."""
+    model = full.from_triples(drawn.triples) if drawn.graph else full.restrict(concepts_named(full, drawn))
+    if not model.concepts:
+        raise QueryError(f"{what} returned no concept to draw (a map draws the concepts a "
+                         "CONSTRUCT's triples or a SELECT's rows name)")
+    return model
+
+
+#: What ``write_map`` writes, by file extension.
+FORMATS = (".html", ".svg", ".pdf", ".png")
+
+
 def write_map(path: Path | str, graph: Graph | ox.Store | None = None, *, force: bool = False,
               **kwargs: Any) -> ConceptMap:
-    """Build a map (see :func:`make_map`) and write it to ``path`` atomically.
+    """Build a map (see :func:`make_map`) and write it to ``path`` atomically: the page (``.html``)
+    or the whole map as a picture with title, legend and source (``.svg``; ``.pdf``, one page, and
+    ``.png``, at twice the map's size, rendered by Chromium: see :mod:`.printing`).
 
     :param force: replace ``path`` even if pathokg did not write it (see :mod:`pathokg.rdf.atomic`).
+    :raises ExportError: an extension other than these.
     :raises OutputError: ``path`` is not pathokg's to replace, or cannot be written.
+    :raises ToolMissing: a PDF or PNG without Chromium on the machine (exit code 3).
     """
-    check_file(path, force=force)  # before the work, so a refusal costs nothing
+    out = Path(path)
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise ExportError(f"{out.name}: write the map as {', '.join(FORMATS)} (by the file's extension)")
+    check_file(out, force=force)  # before the work, so a refusal costs nothing
+    if suffix in (".pdf", ".png"):
+        from .printing import find_browser
+
+        find_browser()  # before any work: a missing browser is said at once
     result = make_map(graph, **kwargs)
-    write_file(path, result.html, force=force)
+    if suffix == ".html":
+        write_file(out, result.html, force=force)
+    elif suffix == ".svg":
+        write_file(out, result.svg, force=force)
+    else:
+        from .printing import render_file
+
+        render_file(result.svg, out, suffix[1:], force=force)
     return result
 
 
-def embed(page: str, height: int = 720) -> str:
+def embed(page: str, height: int = 640) -> str:
     """The page inside an ``<iframe srcdoc>``: embedded in the notebook, no file, no server."""
     return (f'<iframe srcdoc="{html.escape(page, quote=True)}" title="pathokg concept map" '
-            f'style="width:100%;height:{int(height)}px;border:1px solid #ddd" '
+            f'style="width:100%;height:{int(height)}px;border:1px solid #ddd;display:block" '
             'sandbox="allow-scripts allow-downloads allow-popups"></iframe>')
 
 
-def show(graph: Graph | ox.Store | None = None, *, height: int = 720, **kwargs: Any) -> Any:
-    """Display a map inline in Jupyter or VS Code notebooks (the page embedded, not a file).
+@dataclass
+class Embedded:
+    """A map shown inline by Jupyter and VS Code (``_repr_html_``): no IPython import, no warning."""
 
-    Takes the arguments of :func:`make_map`; returns an ``IPython.display.HTML`` object.
+    page: str
+    height: int = 640
+
+    def _repr_html_(self) -> str:
+        return embed(self.page, self.height)
+
+
+def show(graph: Graph | ox.Store | None = None, *, height: int = 640, **kwargs: Any) -> Embedded:
+    """Display a map inline in Jupyter or VS Code notebooks (the page embedded, not a file): only
+    the map and a compact toolbar, sized to the cell, labels legible at the opening view.
+
+    Takes the arguments of :func:`make_map`.
     """
-    from IPython.display import HTML
-
-    return HTML(embed(make_map(graph, **kwargs).html, height))
+    return Embedded(make_map(graph, embed=True, **kwargs).html, height)

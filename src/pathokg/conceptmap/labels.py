@@ -12,7 +12,7 @@ from __future__ import annotations
 
 #: The page's label sizes (px): inside a box or an ellipse, and under the other shapes.
 FONT_INSIDE = 20
-FONT_BELOW = 19
+FONT_BELOW = 20
 #: vis-network wraps labels wider than this (px): ``nodes.widthConstraint.maximum``.
 WRAP = 220
 #: ... minus the node margin on either side, which vis-network takes off the text's width.

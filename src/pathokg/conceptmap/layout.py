@@ -19,6 +19,7 @@ import networkx as nx
 from ..exports.analytics import undirected
 from .labels import Box, box_size, separate
 from .model import MapModel
+from .sectors import NOWHERE, Sector, hanging, members, place
 from .style import STYLES
 
 Positions = dict[str, tuple[float, float]]
@@ -105,38 +106,40 @@ def clustered_layout(model: MapModel, spacing: float = 60.0) -> Positions:
     return _rounded(pos)
 
 
-def radial_layout(model: MapModel, centre: str, sectors: list[str]) -> Positions:
-    """``centre`` in the middle; concepts linked to it in sectors, one per relation family.
-
-    A concept linked to the centre by a relation that specialises ``sectors[i]`` goes in sector i,
-    ordered by where the article states the link; concepts linked only to those (kinds, parts) go
-    on an outer ring next to the concept they hang from.
+def radial_layout(model: MapModel, centre: str, sectors: list[Sector]) -> Positions:
+    """``centre`` in the middle; the concepts of each sector (see :mod:`.sectors`) around it in
+    order, clockwise from the top, each sector's concepts ordered by where the article states
+    their link; concepts that hang from those (kinds, parts, the next steps of a chain) stand
+    further out, next to the concept they hang from.
     """
     pos: Positions = {centre: (0.0, 0.0)}
-    families: dict[str, tuple[int, int]] = {}
-    for e in model.edges:
-        other = e.subject if e.object == centre else e.object if e.subject == centre else None
-        if other is None or other == centre:
-            continue
-        ancestors = model.relation_types[e.predicate].ancestors if e.predicate in \
-            model.relation_types else frozenset({e.predicate})
-        sector = next((i for i, s in enumerate(sectors) if s in ancestors), len(sectors))
-        where = min((ev.start for ev in e.evidence if ev.start is not None), default=10**9)
-        families[other] = min(families.get(other, (sector, where)), (sector, where))
-    inner = sorted(families, key=lambda i: (*families[i], model.concepts[i].label))
-    outer: dict[str, list[str]] = defaultdict(list)
-    for e in sorted(model.edges, key=lambda e: e.triple):
-        for a, b in ((e.subject, e.object), (e.object, e.subject)):
-            if a not in families and a != centre and b in families and a not in \
-                    {x for v in outer.values() for x in v}:
-                outer[b].append(a)
-    # angular slots: each inner concept gets room for itself and its outer concepts
-    weights = [1 + 0.8 * len(outer[i]) for i in inner]
-    gaps = [0.0] + [1.2 if families[inner[j]][0] != families[inner[j - 1]][0] else 0.0
-                    for j in range(1, len(inner))]
+    placed = place(model, centre, sectors)
+    parent = {k: p.parent for k, p in placed.items() if p.depth > 1}
+    parent.update(hanging(model, centre, placed))
+    inner = sorted((k for k, p in placed.items() if p.depth == 1),
+                   key=lambda i: (placed[i].sector, placed[i].where, model.concepts[i].label))
+    children: dict[str, list[str]] = defaultdict(list)
+    for kid, up in sorted(parent.items(), key=lambda kv: (placed[kv[0]].where if kv[0] in placed
+                                                          else NOWHERE, kv[0])):
+        children[up].append(kid)
+
+    def subtree(node: str) -> list[tuple[str, int]]:
+        out, frontier, depth = [], [node], 1
+        while frontier:
+            frontier = [k for f in frontier for k in children.get(f, []) if k not in pos]
+            depth += 1
+            out += [(k, depth) for k in frontier]
+        return out
+
+    trees = {i: subtree(i) for i in inner}
+    # angular slots: each inner concept gets room for itself and what hangs from it
+    weights = [1 + 0.8 * max((sum(1 for _, d in trees[i] if d == level)
+                              for level in {d for _, d in trees[i]}), default=0) for i in inner]
+    sector_of = [placed[i].sector for i in inner]
+    gaps = [0.0] + [1.2 if sector_of[j] != sector_of[j - 1] else 0.0 for j in range(1, len(inner))]
     total = sum(weights) + sum(gaps) + (1.2 if inner else 0)
     r1 = max(170.0, 9.0 * len(inner))
-    r2 = r1 + 160.0
+    ring = 160.0
     # an ellipse wider than tall: labels are wide, screens too (the untangling does the rest)
     sx, sy = 1.9, 0.65
     acc = 0.0
@@ -144,16 +147,44 @@ def radial_layout(model: MapModel, centre: str, sectors: list[str]) -> Positions
         acc += gap
         mid = (acc + w / 2) / total * 2 * math.pi - math.pi / 2
         pos[iri] = (sx * r1 * math.cos(mid), sy * r1 * math.sin(mid))
-        kids = outer[iri]
-        for k, kid in enumerate(kids):
-            a = (acc + (k + 0.5) * w / max(len(kids), 1)) / total * 2 * math.pi - math.pi / 2
-            rk = r2 + (k % 2) * 60
-            pos[kid] = (sx * rk * math.cos(a), sy * rk * math.sin(a))
+        levels: dict[int, list[str]] = defaultdict(list)
+        for kid, depth in trees[iri]:
+            levels[depth].append(kid)
+        for depth, kids in levels.items():
+            for k, kid in enumerate(kids):
+                a = (acc + (k + 0.5) * w / len(kids)) / total * 2 * math.pi - math.pi / 2
+                rk = r1 + (depth - 1) * ring + (k % 2) * 60
+                pos[kid] = (sx * rk * math.cos(a), sy * rk * math.sin(a))
         acc += w
     rest = [i for i in model.concepts if i not in pos]
+    far = r1 + ring * (1 + max((d for t in trees.values() for _, d in t), default=1))
     for iri, (dx, dy) in zip(rest, _spiral(len(rest), 90.0), strict=True):
-        pos[iri] = (r2 + 400 + dx, dy)
+        pos[iri] = (sx * far + 200 + dx, dy)
     return untangle(model, _rounded(pos), fixed=frozenset({centre}))
+
+
+def sector_headings(model: MapModel, positions: Positions, centre: str,
+                    sectors: list[Sector]) -> list[dict[str, object]]:
+    """Where each sector's heading goes: beyond its concepts, in the direction they stand in.
+
+    Returns one ``{"text", "x", "y", "step"}`` per sector that has concepts (``step`` from 1, in
+    the sectors' order); the headings are drawn on the map and numbered like the story's steps.
+    """
+    out: list[dict[str, object]] = []
+    cx, cy = positions.get(centre, (0.0, 0.0))
+    for i, (sector, iris) in enumerate(zip(sectors, members(model, centre, sectors), strict=True)):
+        pts = [positions[k] for k in iris if k in positions]
+        if not pts:
+            continue
+        ux = sum((x - cx) / (math.hypot(x - cx, y - cy) or 1) for x, y in pts)
+        uy = sum((y - cy) / (math.hypot(x - cx, y - cy) or 1) for x, y in pts)
+        angle = math.atan2(uy, ux)
+        reach = max(abs((x - cx) * math.cos(angle) + (y - cy) * math.sin(angle)) for x, y in pts)
+        dist = reach + 150
+        out.append({"text": f"{i + 1} · {sector.title}", "step": i + 1,
+                    "x": round(cx + dist * math.cos(angle), 1),
+                    "y": round(cy + dist * math.sin(angle), 1)})
+    return out
 
 
 def pathway_layout(model: MapModel, backbone: str) -> Positions:
@@ -176,10 +207,9 @@ def pathway_layout(model: MapModel, backbone: str) -> Positions:
     by_col: dict[int, list[str]] = defaultdict(list)
     for n in sorted(column, key=lambda n: (column[n], n)):
         by_col[column[n]].append(n)
-    for col, members in by_col.items():
-        for k, n in enumerate(members):
-            row[n] = 2 * k - (len(members) - 1)  # centre parallel steps around the main row
-        by_col[col] = members
+    for steps in by_col.values():
+        for k, n in enumerate(steps):
+            row[n] = 2 * k - (len(steps) - 1)  # centre parallel steps around the main row
     used: dict[int, set[int]] = defaultdict(set)
     for n in column:
         used[column[n]].add(row[n])

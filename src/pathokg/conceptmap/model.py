@@ -26,7 +26,7 @@ from ..querying.concepts import ConceptIndex, ConceptName
 from ..querying.files import read_query_file
 from ..querying.rows import Row, iri_rows, select
 from ..rdf.store import as_store
-from ..vocab import shorten
+from ..vocab import EVIDENCE, shorten
 
 #: A relation triple as three IRI strings.
 Triple = tuple[str, str, str]
@@ -56,8 +56,38 @@ class RelationType:
 
 
 @dataclass(frozen=True)
+class Certainty:
+    """How sure a passage is of what it states (a qualifier such as *possible* or *typical*).
+
+    ``key`` is the local name of the qualifier's IRI (``Stated``, ``Possible``...), ``label`` its
+    preferred label, as the graph gives them.
+    """
+
+    key: str
+    label: str
+
+    @property
+    def plain(self) -> bool:
+        """True if the passage states it without a qualifier."""
+        return self.key == STATED
+
+
+#: The qualifier of a plain statement; every other qualifier is a hedge or a condition.
+STATED = "Stated"
+#: How each qualifier is drawn and named in a legend: its style class. Unknown qualifiers are
+#: drawn as hedged, never as plain facts.
+CERTAINTY_STYLES = {"Stated": "stated", "Typical": "hedged", "Possible": "hedged",
+                    "Promising": "hedged", "Conditional": "conditional",
+                    "Investigational": "investigational"}
+#: From the strongest statement to the weakest (the ontology's pko:certaintyRank): an edge is
+#: drawn as its strongest passage says it.
+CERTAINTY_ORDER = ("Stated", "Typical", "Possible", "Conditional", "Promising", "Investigational")
+
+
+@dataclass(frozen=True)
 class Evidence:
-    """A passage of a source article that states a relation."""
+    """A passage of a source article that states a relation, with the qualifier and conditions it
+    states it with (when the graph records them)."""
 
     iri: str
     quote: str
@@ -67,6 +97,15 @@ class Evidence:
     source_title: str = ""
     start: int | None = None
     end: int | None = None
+    certainty: Certainty | None = None
+    conditions: tuple[str, ...] = ()
+
+    @property
+    def style(self) -> str:
+        """``stated``, ``hedged``, ``conditional`` or ``investigational``: how a face shows it."""
+        if self.certainty is None or self.certainty.plain:
+            return "conditional" if self.conditions else "stated"
+        return CERTAINTY_STYLES.get(self.certainty.key, "hedged")
 
 
 @dataclass(frozen=True)
@@ -104,6 +143,23 @@ class Edge:
     def triple(self) -> Triple:
         """The edge as a triple of IRIs."""
         return (self.subject, self.predicate, self.object)
+
+    @property
+    def strongest(self) -> Evidence | None:
+        """The passage that states the edge most firmly (a plain statement beats any hedge)."""
+        def rank(ev: Evidence) -> tuple[int, int]:
+            key = ev.certainty.key if ev.certainty else STATED
+            order = CERTAINTY_ORDER.index(key) if key in CERTAINTY_ORDER else len(CERTAINTY_ORDER)
+            return (order, len(ev.conditions))
+        return min(self.evidence, key=rank, default=None)
+
+    @property
+    def style(self) -> str:
+        """How the edge is drawn: ``inferred``, or the style of its strongest passage."""
+        if self.inferred:
+            return "inferred"
+        best = self.strongest
+        return best.style if best is not None else "stated"
 
 
 @dataclass
@@ -183,6 +239,23 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def evidence_anchor(iri: str) -> str:
+    """The fragment that names a passage in the article page (and in a map's URL).
+
+    >>> evidence_anchor("https://w3id.org/pathokg/evidence/dc/ckd--isRiskFactorFor--dc")
+    'ev-dc/ckd--isRiskFactorFor--dc'
+    """
+    base = str(EVIDENCE)
+    return "ev-" + (iri[len(base):] if iri.startswith(base) else _local(iri))
+
+
+def sentence(model: MapModel, edge: Edge) -> str:
+    """An edge as the sentence the map reads: *subject — relation → object*."""
+    rel = model.relation_types.get(edge.predicate)
+    return (f"{model.concepts[edge.subject].label} \u2014 {rel.label if rel else _local(edge.predicate)}"
+            f" \u2192 {model.concepts[edge.object].label}")
 
 
 def _local(iri: str) -> str:
@@ -272,13 +345,25 @@ def _concepts(store: ox.Store) -> dict[str, Concept]:
 
 def _evidence(store: ox.Store) -> dict[Triple, tuple[Evidence, ...]]:
     """The evidence of every asserted relation, in text order."""
+    rows = _select(store, "evidence")
+    # optional columns (certainty, certaintyLabel, condition): a passage with several conditions
+    # comes as several rows
+    conditions: dict[str, set[str]] = {}
+    for row in rows:
+        if "condition" in row:
+            conditions.setdefault(row["evidence"], set()).add(row["condition"])
     evidence: dict[Triple, list[Evidence]] = {}
-    for row in _select(store, "evidence"):
+    for row in rows:
         key = (row["subject"], row["property"], row["object"])
+        certainty = None
+        if "certainty" in row:
+            local = _local(row["certainty"])
+            certainty = Certainty(local, row.get("certaintyLabel", local))
         ev = Evidence(row["evidence"], row["quote"], row.get("section", ""),
                       row.get("sectionPath", ""), row.get("source", ""), row.get("sourceTitle", ""),
                       int(row["start"]) if "start" in row else None,
-                      int(row["end"]) if "end" in row else None)
+                      int(row["end"]) if "end" in row else None,
+                      certainty, tuple(sorted(conditions.get(row["evidence"], ()))))
         if ev not in evidence.setdefault(key, []):
             evidence[key].append(ev)
     return {k: tuple(sorted(v, key=lambda e: (e.start or 0, e.iri))) for k, v in evidence.items()}

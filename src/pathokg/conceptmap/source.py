@@ -7,16 +7,33 @@ graphs), so a map never reaches outside the graph it draws.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 import pyoxigraph as ox
 
-from ..errors import QueryError
+from ..errors import PathoKGError, QueryError, ReleaseError
 from ..paths import MAP_QUERIES
 from ..querying.engine import Engine
 from ..querying.files import QueryFile, get_query, read_query_file
 from ..querying.params import bind_params
+from ..querying.release import release_store
+from ..querying.safety import check_query
 from ..querying.values import StoreNames, resolve_values
 from ..rdf.store import has_inferred, inferred_graph
-from .model import Triple
+from ..vocab import PREFIXES
+from .model import MapModel, Triple, model_from_graph
+
+
+@dataclass
+class Drawn:
+    """What a query gives a map: triples (CONSTRUCT, DESCRIBE) or the IRIs its rows hold (SELECT)."""
+
+    triples: set[Triple] = field(default_factory=set)
+    iris: set[str] = field(default_factory=set)
+    #: the plain texts a SELECT's rows hold (a query may give concepts by their labels)
+    texts: set[str] = field(default_factory=set)
+    graph: bool = True
 
 
 def inferred_triples(store: ox.Store) -> set[Triple]:
@@ -43,24 +60,92 @@ def find_query(name: str) -> QueryFile:
     return get_query(name)
 
 
+_PREFIX_USE = re.compile(r"(?<![\w<:/#?$])([A-Za-z][\w-]*):(?=[\w-])")
+
+
+def with_prefixes(text: str) -> str:
+    """The query with a ``PREFIX`` line for each of pathokg's prefixes (:data:`~pathokg.vocab.PREFIXES`)
+    it uses without declaring, so that ``pko:causes`` works in ``--sparql`` as in the tables.
+
+    >>> with_prefixes("CONSTRUCT { ?s pko:causes ?o } WHERE { ?s pko:causes ?o }").splitlines()[0]
+    'PREFIX pko: <https://w3id.org/pathokg/ontology/>'
+    """
+    declared = {m.lower() for m in re.findall(r"(?i)PREFIX\s+([\w-]*):", text)}
+    body = re.sub(r'"(?:[^"\\]|\\.)*"|<[^>\s]*>|#[^\n]*', " ", text)
+    used = sorted({m for m in _PREFIX_USE.findall(body) if m in PREFIXES and m.lower() not in declared})
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used) + text
+
+
+def run_for_map(engine: Engine, text: str, *, inferred: bool = False) -> Drawn:
+    """Run a query for a map: a CONSTRUCT or DESCRIBE gives its triples between IRIs, a SELECT
+    the IRIs its rows hold (the map draws the concepts among them and the relations between them).
+
+    :raises QueryError: the query is refused or does not parse, or is an ASK (nothing to draw).
+    """
+    result = engine.execute(with_prefixes(text), inferred=inferred)
+    if result.is_graph:
+        return Drawn({(t.subject.value, t.predicate.value, t.object.value) for t in result.triples
+                      if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)})
+    if result.boolean is not None:
+        raise QueryError("an ASK query answers yes or no: a map needs a CONSTRUCT, DESCRIBE or "
+                         "SELECT query whose rows hold concepts")
+    cells = [cell for b in result.bindings for cell in b.values()]
+    return Drawn(iris={c["value"] for c in cells if c.get("type") == "uri"},
+                 texts={c["value"] for c in cells if c.get("type") == "literal"}, graph=False)
+
+
 def construct(engine: Engine, text: str, *, inferred: bool = False) -> set[Triple]:
     """Run a CONSTRUCT or DESCRIBE query and return its triples between IRIs.
 
     :raises QueryError: the query is refused, does not parse or is not CONSTRUCT/DESCRIBE.
     """
-    result = engine.execute(text, inferred=inferred)
-    if not result.is_graph:
-        raise QueryError(f"a map needs a CONSTRUCT or DESCRIBE query (it returns triples), "
-                         f"not {result.form}")
-    return {(t.subject.value, t.predicate.value, t.object.value) for t in result.triples
-            if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)}
+    drawn = run_for_map(engine, text, inferred=inferred)
+    if not drawn.graph:
+        raise QueryError("a view needs a CONSTRUCT or DESCRIBE query (it returns triples), not SELECT")
+    return drawn.triples
 
 
-def named_construct(engine: Engine, query: QueryFile, params: dict[str, str] | None = None,
-                    *, inferred: bool = False) -> set[Triple]:
-    """The triples of a named CONSTRUCT query, with its parameters checked and bound.
+def run_named(engine: Engine, query: QueryFile, params: dict[str, str] | None = None,
+              *, inferred: bool = False) -> Drawn:
+    """A named query's result for a map, with its parameters checked and bound.
 
     :raises QueryError: a value that names nothing of its kind (with close matches).
     """
     values = resolve_values(query, dict(params or {}), StoreNames(engine.store))
-    return construct(engine, bind_params(query, values), inferred=inferred)
+    return run_for_map(engine, bind_params(query, values), inferred=inferred)
+
+
+def draws(query: QueryFile, store: ox.Store | None = None) -> bool:
+    """Whether a named query can be drawn as a map: a CONSTRUCT or DESCRIBE, or a SELECT whose
+    rows (with the parameters' defaults, on the release) hold concepts; without a release to try
+    it on, every SELECT counts. For ``pathokg queries``.
+
+    >>> from pathokg.querying.files import get_query
+    >>> draws(get_query("treatments")), draws(get_query("summary-statistics"))
+    (True, False)
+    """
+    try:
+        text = bind_params(query, {})
+        form = check_query(text)
+    except PathoKGError:
+        return False
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return True
+    if form != "SELECT":
+        return False
+    try:
+        target = store if store is not None else release_store()
+    except ReleaseError:
+        return True
+    try:
+        drawn = run_for_map(Engine(target), text)
+    except PathoKGError:
+        return False
+    return bool(concepts_named(model_from_graph(target), drawn))
+
+
+def concepts_named(model: MapModel, drawn: Drawn) -> set[str]:
+    """The concepts a SELECT's rows name: by IRI, or by their exact preferred label."""
+    labels = {c.label.casefold(): c.iri for c in model.concepts.values()}
+    return {i for i in drawn.iris if i in model.concepts} | \
+        {labels[t.casefold()] for t in drawn.texts if t.casefold() in labels}

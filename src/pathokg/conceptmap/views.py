@@ -1,21 +1,26 @@
 """Views that teach: named maps, each a CONSTRUCT query in ``queries/map/view-<name>.rq``.
 
 A view file's header says how to lay it out (``#+ layout: radial|pathway|force``), which concept
-stands at its centre (``#+ centre:``, relative to the base IRI) and, for a radial view, the relation
-families of its sectors (``#+ sectors:``) or, for a pathway, the relation that orders its steps
-(``#+ backbone:``). The overview is the whole graph.
+stands at its centre (``#+ centre:``, relative to the base IRI) and, for a radial view, its sectors
+in order (``#+ sector: Title = family, ...``, one line each, see :mod:`.sectors`: they are also the
+headings drawn on the map and the steps of its story) or, for a pathway, the relation that orders
+its steps (``#+ backbone:``). The overview is the whole graph.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..errors import UnknownViewError
+from ..errors import QueryError, UnknownViewError
 from ..paths import MAP_QUERIES
 from ..querying.files import QueryFile, read_query_file
 from ..vocab import BASE, PKO
+from .sectors import Family, Sector
 
 OVERVIEW = "overview"
+#: The view whose sectors tell the article's story (in every map that holds its centre).
+STORY_VIEW = "dc"
+
 
 @dataclass(frozen=True)
 class View:
@@ -26,7 +31,7 @@ class View:
     layout: str = "force"
     query: QueryFile | None = None
     centre: str | None = None
-    sectors: tuple[str, ...] = ()
+    sectors: tuple[Sector, ...] = ()
     backbone: str | None = None
 
 
@@ -36,9 +41,26 @@ def view_names() -> list[str]:
 
 
 def layout_hints(query: QueryFile) -> dict[str, str]:
-    """The ``#+ layout/centre/sectors/backbone`` header lines of a query file."""
-    return {key: value for key in ("layout", "centre", "sectors", "backbone")
+    """The ``#+ layout/centre/backbone`` header lines of a query file."""
+    return {key: value for key in ("layout", "centre", "backbone")
             if (value := query.header(key)) is not None}
+
+
+def parse_sector(line: str, where: str = "a view") -> Sector:
+    """One ``#+ sector:`` line: ``Title = family, ^family, family+``.
+
+    >>> parse_sector("Mechanism = ^involves, leadsTo+").families[1].onward
+    True
+
+    :raises QueryError: the line has no title or no family.
+    """
+    title, sep, families = line.rpartition("=")
+    names = [f.strip() for f in families.split(",") if f.strip()]
+    if not sep or not title.strip() or not names:
+        raise QueryError(f"{where}: malformed '#+ sector: {line}' (use 'Title = family, ^family, family+')")
+    return Sector(title.strip(), tuple(
+        Family(str(PKO[n.strip("^+")]), outgoing=n.startswith("^"), onward=n.endswith("+"))
+        for n in names))
 
 
 def view_of_query(query: QueryFile) -> View:
@@ -47,7 +69,7 @@ def view_of_query(query: QueryFile) -> View:
     return View(
         name=query.name, summary=query.summary, layout=hints.get("layout", "force"), query=query,
         centre=BASE + hints["centre"] if "centre" in hints else None,
-        sectors=tuple(str(PKO[s.strip()]) for s in hints.get("sectors", "").split(",") if s.strip()),
+        sectors=tuple(parse_sector(v, str(query.path)) for k, v in query.headers if k == "sector"),
         backbone=str(PKO[hints["backbone"]]) if "backbone" in hints else None,
     )
 
@@ -62,4 +84,4 @@ def get_view(name: str) -> View:
     path = MAP_QUERIES / f"view-{name}.rq"
     if not path.is_file():
         raise UnknownViewError(f"unknown view {name!r}; views: {', '.join(view_names())}")
-    return view_of_query(read_query_file(path))
+    return replace(view_of_query(read_query_file(path)), name=name)

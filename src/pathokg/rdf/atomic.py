@@ -39,9 +39,10 @@ from ..errors import OutputError
 from ..paths import project_root
 from ..vocab import BASE
 
-#: How much of an existing file :func:`written_by_pathokg` reads.
+#: How much of an existing file :func:`written_by_pathokg` reads, at its start and at its end.
 SIGNATURE_BYTES = 65536
-#: What every file pathokg writes holds near its start: its IRIs, or the map's generator tag.
+#: What every file pathokg writes holds near its start (or, for a PDF or PNG, in a marker at its
+#: end or in a text chunk): its IRIs, or the map's generator tag.
 SIGNATURES = (BASE.encode("ascii"), b'content="pathokg')
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?:new|old)-(?P<pid>\d+)-[^/]*$|"
                        r"^\.(?P<fname>.+)\.(?P<fpid>\d+)-[^/]*\.tmp$")
@@ -52,9 +53,11 @@ def written_by_pathokg(path: Path) -> bool:
     try:
         with open(path, "rb") as handle:
             head = handle.read(SIGNATURE_BYTES)
+            handle.seek(max(handle.seek(0, os.SEEK_END) - 1024, 0))
+            tail = handle.read()
     except OSError:
         return False
-    return any(s in head for s in SIGNATURES)
+    return any(s in head or s in tail for s in SIGNATURES)
 
 
 def _cannot_write(path: Path, exc: OSError) -> OutputError:

@@ -1,5 +1,6 @@
 """Write a release: every serialisation of the graph, its entailments, the mappings, a dataset
-description, the article texts, the graph exports and the concept map.
+description, the article texts, the graph exports, the concept map (page and SVG), the article
+page with its evidence, and flashcards (Anki, Quizlet).
 
 Every file is written byte-identically for the same inputs (see :mod:`pathokg.rdf.canonical`).
 """
@@ -17,11 +18,15 @@ from rdflib.namespace import RDF
 from ..curation.assemble import Assembly, relation_labels
 from ..curation.audit import review_markdown
 from ..paths import (
+    ANKI_FILE,
     INFERRED,
     JSONLD,
     MAP_FILE,
+    MAP_SVG,
     NTRIPLES,
     OWL_XML,
+    QUIZLET_FILE,
+    READER_FILE,
     REVIEW_FILE,
     SOURCES_FOLDER,
     SSSOM,
@@ -48,14 +53,35 @@ def write_graph_exports(store: ox.Store, folder: Path) -> None:
 
 
 def write_concept_map(store: ox.Store, folder: Path) -> None:
-    """The overview concept map, ``concept-map.html``."""
+    """The overview concept map, ``concept-map.html`` (its quotes link to ``reader.html``), and the
+    whole map as a picture, ``concept-map.svg``."""
     from ..conceptmap import make_map  # pyvis and Jinja only when a release is written
 
-    (folder / MAP_FILE).write_text(make_map(store).html, encoding="utf-8")
+    result = make_map(store, reader=READER_FILE)
+    (folder / MAP_FILE).write_text(result.html, encoding="utf-8")
+    (folder / MAP_SVG).write_text(result.svg, encoding="utf-8")
+
+
+def write_reader(store: ox.Store, folder: Path) -> None:
+    """The article with its evidence, ``reader.html`` (its passages link to ``concept-map.html``)."""
+    from ..teaching import reader_page
+
+    (folder / READER_FILE).write_text(reader_page(store, folder, map_href=MAP_FILE), encoding="utf-8")
+
+
+def write_flashcards(store: ox.Store, folder: Path) -> None:
+    """Flashcards from the graph: ``flashcards.apkg`` (Anki) and ``flashcards-quizlet.csv``."""
+    from ..conceptmap.model import model_from_graph
+    from ..teaching import anki_package, flashcards, quizlet_csv
+
+    cards = flashcards(model_from_graph(store))
+    (folder / ANKI_FILE).write_bytes(anki_package(cards))
+    (folder / QUIZLET_FILE).write_text(quizlet_csv(cards), encoding="utf-8")
 
 
 #: The writers every release runs after the RDF files, in order.
-STORE_WRITERS: tuple[StoreWriter, ...] = (write_graph_exports, write_concept_map)
+STORE_WRITERS: tuple[StoreWriter, ...] = (write_graph_exports, write_concept_map, write_reader,
+                                          write_flashcards)
 
 
 def write_release(assembly: Assembly, inferred: Graph, store: ox.Store, folder: Path, version: str,
