@@ -96,7 +96,7 @@ def render_file(svg: str, out: Path, fmt: str, *, force: bool = False) -> None:
 
 
 def signed(data: bytes, fmt: str) -> bytes:
-    """The picture with pathokg's signature, so that a later ``pathokg map --out`` knows it may
+    r"""The picture with pathokg's signature, so that a later ``pathokg map --out`` knows it may
     replace the file (:func:`pathokg.rdf.atomic.written_by_pathokg`): a PNG ``tEXt`` chunk after
     the header chunk, a PDF comment after its last ``%%EOF`` (readers look for it in the last
     kilobyte, and a comment there changes no object).
