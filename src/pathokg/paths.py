@@ -30,6 +30,14 @@ def project_root() -> Path:
 ONTOLOGY_DIR = data_root() / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "pathokg-edit.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes" / "pathokg-shapes.ttl"
+#: Import modules, generated from the standard ontology's own release file and committed, as the
+#: Ontology Development Kit keeps them (``scripts/refresh_hpo_import.py`` writes these three).
+IMPORTS_DIR = ONTOLOGY_DIR / "imports"
+HPO_IMPORT_MODULE = IMPORTS_DIR / "hp_import.ttl"
+HPO_ANNOTATIONS_MODULE = IMPORTS_DIR / "hp_annotations.ttl"
+HPO_SEEDS_FILE = IMPORTS_DIR / "hp_terms.txt"
+#: The hand-edited vocabulary of the HPO annotation data (classes and properties, no HPO content).
+HPO_VOCABULARY_FILE = ONTOLOGY_DIR / "components" / "hpo-annotations.ttl"
 GRAPH_DIR = data_root() / "graph"
 SOURCES_DIR = GRAPH_DIR / "sources"
 XREFS_FILE = GRAPH_DIR / "mappings" / "verified-xrefs.tsv"
@@ -60,6 +68,9 @@ READER_FILE = "reader.html"
 ANKI_FILE = "flashcards.apkg"
 QUIZLET_FILE = "flashcards-quizlet.csv"
 SOURCES_FOLDER = "sources"
+HPO_IMPORT = "hpo-import.ttl"
+HPO_ANNOTATIONS = "hpo-annotations.ttl"
+HPO_REPORT = "hpo-consistency.md"
 #: The marker a release folder carries: what wrote it and every file it holds (see
 #: :mod:`pathokg.rdf.atomic`); a build replaces only a folder that carries it (or is empty).
 RELEASE_MARKER = ".pathokg-release"

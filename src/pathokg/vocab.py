@@ -36,7 +36,19 @@ INFERRED_GRAPH = URIRef(BASE + "graph/inferred")
 #: Records of entailed triples (rule, premises, certainty), in the inferred graph.
 INFERENCE = Namespace(BASE + "inference/")
 
+#: The named graphs of the HPO backbone (see :mod:`pathokg.imports`): the import module (HPO's
+#: terms, unchanged) and HPO's disease annotations with the diseases and genes they name.
+HPO_GRAPH = URIRef(BASE + "graph/hpo")
+HPO_ANNOTATIONS_GRAPH = URIRef(BASE + "graph/hpo-annotations")
+#: Every named graph a release may hold besides the default graph, in load order.
+RELEASE_NAMED_GRAPHS = (INFERRED_GRAPH, HPO_GRAPH, HPO_ANNOTATIONS_GRAPH)
+#: Import modules (extracts of standard ontologies) and the files they come from.
+IMPORTS = Namespace(BASE + "imports/")
+#: One node per row of HPO's phenotype.hpoa.
+HPO_ANNOTATION = Namespace(BASE + "hpo-annotation/")
+
 OA = Namespace("http://www.w3.org/ns/oa#")
+OBO = Namespace("http://purl.obolibrary.org/obo/")
 OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -87,6 +99,14 @@ XREF_BASES: dict[str, str] = {
     "ORPHA": "http://www.orpha.net/ORDO/Orphanet_",
 }
 
+#: IRI bases of the other identifier prefixes HPO's annotation files use (diseases from DECIPHER,
+#: genes from NCBI Gene), as the bioregistry gives them (PyPI bioregistry 0.15.6,
+#: bioregistry/data/bioregistry.json: ``decipher`` uri_format; ``ncbigene`` miriam and n2t).
+ANNOTATION_ID_BASES: dict[str, str] = {
+    "DECIPHER": "https://www.deciphergenomics.org/syndrome/",
+    "NCBIGene": "https://www.ncbi.nlm.nih.gov/gene/",
+}
+
 #: SKOS mapping property per match type of the verified table.
 MATCH_PROPERTIES: dict[str, URIRef] = {
     "exact": SKOS.exactMatch,
@@ -110,9 +130,10 @@ def converter() -> curies.Converter:
     """
     import curies
 
-    prefix_map = {**XREF_BASES, **PREFIXES}
+    prefix_map = {**XREF_BASES, **ANNOTATION_ID_BASES, **PREFIXES}
     records = [curies.Record(prefix=p, uri_prefix=ns,
-                             prefix_synonyms=[p.lower()] if p in XREF_BASES else [])
+                             prefix_synonyms=[p.lower()] if p in XREF_BASES or p in ANNOTATION_ID_BASES
+                             else [])
                for p, ns in prefix_map.items()]
     return curies.Converter(records)
 

@@ -19,25 +19,38 @@ from .options import force_option, out_option, release_option, stop_cleanly_on_s
 @click.option("--reasoner/--no-reasoner", default=None,
               help="Run the OWL consistency check with HermiT (needs Java; exit code 3 without "
                    "it), or skip it. Default: run it when Java is here, else skip it and say so.")
+@click.option("--hpo", type=click.Choice(["none", "slim", "full"]), default="slim", show_default=True,
+              help="The HPO backbone: slim (the committed import of the mapped terms, their "
+                   "descendants and ancestors, with their disease annotations), full (every HPO "
+                   "term and annotation, about 3 million triples; needs pip install "
+                   "'pathokg[hpo]') or none.")
 @force_option
 def build_command(out: Path | None, sources: tuple[Path, ...], reasoner: bool | None,
-                  force: bool) -> None:
+                  hpo: str, force: bool) -> None:
     """Validate the curated sources and write the release atomically.
 
     \b
-    Example:
+    Examples:
       pathokg build --out dist
+      pathokg build --hpo full --out dist-full
     """
     from ..release.build import build
 
     with stop_cleanly_on_sigterm():
-        report = build(out, sources=list(sources) or None, reasoner=reasoner, force=force)
-    for note in report.skipped:
+        report = build(out, sources=list(sources) or None, reasoner=reasoner, force=force, hpo=hpo)
+    for note in [*report.skipped, *report.warnings]:
         click.secho(f"warning: {note}", fg="yellow", err=True)
     c = report.counts
     click.echo(f"wrote {report.out_dir}: {c['triples']} triples, {c['concepts']} concepts, "
                f"{c['relations']} relations, {c['evidence']} evidence, {c['mappings']} mappings "
                f"from {c['articles']} article(s) in {report.timings['total']:.2f} s")
+    if report.hpo is not None:
+        h = report.hpo
+        click.echo(f"HPO {h.version} ({h.mode}): {h.counts['terms']} terms, {h.counts['annotations']} "
+                   f"annotations of {h.counts['diseases']} diseases, {h.counts['genes']} genes "
+                   f"({h.counts['import_triples'] + h.counts['annotation_triples']} triples); "
+                   f"{len(h.disagreements)} mapping disagreement(s) in hpo-consistency.md. "
+                   f"{h.metadata.get('acknowledgement', '')}")
 
 
 @click.command("publish")

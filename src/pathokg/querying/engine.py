@@ -1,8 +1,10 @@
 """The embedded query engine: a pyoxigraph store and the way every query runs on it.
 
 The asserted triples of a release are the store's default graph; the entailments the build wrote
-(``pathokg-inferred.ttl``) are the named graph :data:`~pathokg.vocab.INFERRED_GRAPH`. A query sees
-both by default (``inferred=True``) or the asserted triples only (``inferred=False``), unless it
+(``pathokg-inferred.ttl``) are the named graph :data:`~pathokg.vocab.INFERRED_GRAPH`, the HPO backbone
+(``hpo-import.ttl``, ``hpo-annotations.ttl``) the graphs :data:`~pathokg.vocab.HPO_GRAPH` and
+:data:`~pathokg.vocab.HPO_ANNOTATIONS_GRAPH`. A query sees them all by default (``inferred=True``)
+or the asserted triples only, pathokg's and HPO's (``inferred=False``), unless it
 names its own dataset (``FROM``) or the caller gives one (:class:`Dataset`, the protocol's
 ``default-graph-uri`` and ``named-graph-uri``): graphs are taken from the store, and an IRI that
 names none of them is an empty graph.
@@ -32,14 +34,17 @@ import pyoxigraph as ox
 
 from ..errors import QueryError, QueryFailed, QueryLimitError, QuerySyntaxError
 from ..rdf.store import inferred_graph
-from ..vocab import BASE
+from ..vocab import BASE, HPO_ANNOTATIONS_GRAPH, HPO_GRAPH
 from .formats import Format
 from .params import BoundQuery
 from .release import release_store
 from .results import QueryResult, write_limited
 from .safety import QUERY_STACK_BYTES, PreparedQuery, prepare
 
-_UNION = [ox.DefaultGraph(), inferred_graph()]
+#: The asserted triples: pathokg's (the default graph) and the HPO backbone's named graphs, which
+#: are asserted by HPO (empty in a release built with ``--hpo none``).
+ASSERTED_GRAPHS = [ox.DefaultGraph(), *(ox.NamedNode(str(g)) for g in (HPO_GRAPH, HPO_ANNOTATIONS_GRAPH))]
+ALL_GRAPHS = [*ASSERTED_GRAPHS, inferred_graph()]
 #: Engine messages about the query itself (safe to show to whoever sent it); any other message
 #: of a failure while the query runs is kept out of answers (see :func:`public_message`).
 _CLIENT_ERRORS = re.compile(r"^(The custom function <[^>\s]*> is not supported"
@@ -134,7 +139,7 @@ class Engine:
             options["default_graph"] = [ox.NamedNode(g) for g in dataset.default]
             options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named]
         elif not prepared.names_dataset:
-            options["default_graph"] = _UNION if inferred else ox.DefaultGraph()
+            options["default_graph"] = ALL_GRAPHS if inferred else ASSERTED_GRAPHS
         if substitutions:
             options["substitutions"] = substitutions
         try:

@@ -25,9 +25,10 @@ _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)(?::\s*(\w+))?\s*(?:=\s*(.*?))?(?:\s+:\s+(.*))?$")
 #: The kinds of parameter value: ``concept`` (a pathokg concept by any name: id, CURIE, IRI, label,
 #: synonym, abbreviation or an exactly matching external id), ``category`` (a category class by
-#: label, id or CURIE), ``xref`` (an external identifier: CURIE, OBO id or IRI) and ``text`` (any
-#: text, the default).
-PARAM_KINDS = ("concept", "category", "xref", "text")
+#: label, id or CURIE), ``xref`` (an external identifier: CURIE, OBO id or IRI), ``phenotype`` (an
+#: HPO term of the release's HPO import: id, IRI, label or exact synonym) and ``text`` (any text,
+#: the default).
+PARAM_KINDS = ("concept", "category", "xref", "phenotype", "text")
 
 
 @dataclass(frozen=True)

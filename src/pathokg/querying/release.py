@@ -18,8 +18,13 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..errors import ReleaseError
-from ..paths import INFERRED, TURTLE, default_out_dir
+from ..paths import HPO_ANNOTATIONS, HPO_IMPORT, INFERRED, TURTLE, default_out_dir
 from ..rdf.store import inferred_graph
+from ..vocab import HPO_ANNOTATIONS_GRAPH, HPO_GRAPH
+
+#: The optional files of a release and their named graphs (the HPO backbone; absent with
+#: ``pathokg build --hpo none``).
+OPTIONAL_GRAPH_FILES = ((HPO_IMPORT, HPO_GRAPH), (HPO_ANNOTATIONS, HPO_ANNOTATIONS_GRAPH))
 
 
 def release_folder(folder: Path | str | None = None) -> Path:
@@ -47,15 +52,25 @@ def _parse_into(store: ox.Store, path: Path, graph: ox.NamedNode | ox.DefaultGra
 
 def release_store(folder: Path | str | None = None) -> ox.Store:
     """The release in an in-memory store: asserted triples as the default graph, the precomputed
-    entailments (``pathokg-inferred.ttl``) in the inferred graph.
+    entailments (``pathokg-inferred.ttl``) in the inferred graph, the HPO backbone (if the
+    release has it) in its two graphs.
 
     :raises ReleaseError: no release there, or a file that does not parse.
     """
-    out = release_folder(folder)
     store = ox.Store()
-    _parse_into(store, out / TURTLE, ox.DefaultGraph())
-    _parse_into(store, out / INFERRED, inferred_graph())
+    for path, graph in release_graph_files(release_folder(folder)):
+        _parse_into(store, path, graph)
     return store
+
+
+def release_graph_files(out: Path) -> list[tuple[Path, ox.NamedNode | ox.DefaultGraph]]:
+    """The Turtle files of a release folder and the graph each is loaded into (the one mapping
+    the embedded engine and the server's on-disk store share)."""
+    files: list[tuple[Path, ox.NamedNode | ox.DefaultGraph]] = [
+        (out / TURTLE, ox.DefaultGraph()), (out / INFERRED, inferred_graph())]
+    files += [(out / name, ox.NamedNode(str(graph))) for name, graph in OPTIONAL_GRAPH_FILES
+              if (out / name).is_file()]
+    return files
 
 
 def load(folder: Path | str | None = None) -> Graph:

