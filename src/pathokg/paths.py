@@ -33,12 +33,18 @@ SHAPES_FILE = ONTOLOGY_DIR / "shapes" / "pathokg-shapes.ttl"
 GRAPH_DIR = data_root() / "graph"
 SOURCES_DIR = GRAPH_DIR / "sources"
 XREFS_FILE = GRAPH_DIR / "mappings" / "verified-xrefs.tsv"
+#: the changelog, whose entry of the package's version dates the release (pathokg.curation.version)
+CHANGELOG_FILE = data_root() / "CHANGELOG.md"
 QUERIES_DIR = data_root() / "queries"
 QC_DIR = QUERIES_DIR / "qc"
 INTERNAL_QUERIES = QUERIES_DIR / "internal"
 MAP_QUERIES = QUERIES_DIR / "map"
 EXPORT_QUERIES = QUERIES_DIR / "export"
 PUBLISH_QUERIES = QUERIES_DIR / "publish"
+REPORT_QUERIES = QUERIES_DIR / "report"
+DIFF_QUERIES = QUERIES_DIR / "diff"
+#: the Biolink mapping of categories, relations and certainties for the KGX export
+BIOLINK_MAPPING_FILE = GRAPH_DIR / "mappings" / "biolink.yaml"
 #: vendored scripts and styles (vis-network, YASGUI, the map's own), inlined or served as they are
 STATIC_DIR = _PACKAGE / "static"
 
@@ -52,6 +58,7 @@ VOID_FILE = "void.ttl"
 INFERRED = "pathokg-inferred.ttl"
 MAP_FILE = "concept-map.html"
 REVIEW_FILE = "review.md"
+CLASSES_OWL = "pathokg-classes.owl"
 SOURCES_FOLDER = "sources"
 
 

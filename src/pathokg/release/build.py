@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..checks.reasoner import classify, reasoner_violations
+from ..checks.report import report_violations, run_report
 from ..checks.validate import check_qc, check_shacl
 from ..curation.assemble import Assembly, assemble
+from ..curation.version import package_version
 from ..errors import ReasonerUnavailable, ValidationError, Violation
 from ..paths import default_out_dir
 from ..querying.inference import entailments
@@ -27,13 +28,7 @@ from ..rdf.atomic import replace_folder
 from ..rdf.store import dataset_store
 from .writers import write_release
 
-
-def package_version() -> str:
-    """The installed version of pathokg (the ontology's version follows it)."""
-    try:
-        return version("pathokg")
-    except PackageNotFoundError:
-        return "0.0.0"
+__all__ = ["BuildReport", "build", "package_version", "validate_assembly"]
 
 
 @dataclass
@@ -49,7 +44,8 @@ class BuildReport:
 def validate_assembly(assembly: Assembly, store: ox.Store | None = None, *, reasoner: bool = True,
                       timings: dict[str, float] | None = None,
                       skipped: list[str] | None = None) -> list[Violation]:
-    """Run SHACL, the QC queries and (if asked and possible) HermiT; return every violation.
+    """Run SHACL, the QC queries, the ROBOT-style report (its ERROR rules) and (if asked and
+    possible) HermiT; return every violation.
 
     :param store: the assembled graph in a store (made here if not given).
     """
@@ -61,6 +57,9 @@ def validate_assembly(assembly: Assembly, store: ox.Store | None = None, *, reas
     t = time.perf_counter()
     violations += check_qc(store if store is not None else assembly.graph)
     timings["qc"] = time.perf_counter() - t
+    t = time.perf_counter()
+    violations += report_violations(run_report(store if store is not None else assembly.graph))
+    timings["report"] = time.perf_counter() - t
     if reasoner:
         t = time.perf_counter()
         try:
@@ -85,6 +84,8 @@ def build(out_dir: Path | str | None = None, *, sources: list[Path] | None = Non
     :returns: a report with counts and timings.
     :raises SourceError: a source file is wrong (exit code 2); nothing is written.
     :raises ValidationError: the graph fails validation (exit code 1); nothing is written.
+    :raises ReleaseError: the release cannot be dated (no CHANGELOG entry for the version, a bad
+        ``SOURCE_DATE_EPOCH``; exit code 2); nothing is written.
     """
     out = Path(out_dir) if out_dir is not None else default_out_dir()
     report = BuildReport(out_dir=out)
@@ -101,7 +102,7 @@ def build(out_dir: Path | str | None = None, *, sources: list[Path] | None = Non
     t = time.perf_counter()
 
     def fill(folder: Path) -> None:
-        report.counts = write_release(assembly, inferred, store, folder, package_version())
+        report.counts = write_release(assembly, inferred, store, folder)
 
     replace_folder(out, fill)
     report.timings["write"] = time.perf_counter() - t
