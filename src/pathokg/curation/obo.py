@@ -16,7 +16,7 @@ queries and the inference rules read, so we kept the two apart.
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from ..rdf.store import new_graph
 from ..vocab import (
@@ -108,7 +108,7 @@ def add_obo_annotations(g: Graph) -> None:
             for target in g.objects(node, match):
                 curie = curie_for(str(target))
                 if curie:
-                    g.add((node, OBOINOWL.hasDbXref, Literal(curie, datatype=XSD.string)))
+                    g.add((node, OBOINOWL.hasDbXref, Literal(curie)))
     for node, label in passage_labels(g).items():
         g.add((node, RDFS.label, Literal(label, lang="en")))
     for node, title in list(g.subject_objects(DCTERMS.title)):
@@ -159,7 +159,6 @@ def class_view(g: Graph, info: ReleaseInfo) -> Graph:
     view.add((onto, RDF.type, OWL.Ontology))
     view.add((onto, OWL.versionIRI, release_iri(info.date, "pathokg-classes.owl")))
     view.add((onto, OWL.versionInfo, Literal(info.version)))
-    view.add((onto, DCTERMS.issued, Literal(info.date, datatype=XSD.date)))
     view.add((onto, DCTERMS.title, Literal("pathokg concepts as OWL classes", lang="en")))
     view.add((onto, DCTERMS.description, Literal(
         "The concepts of the pathokg knowledge graph as OWL classes below their categories, with "
@@ -169,7 +168,7 @@ def class_view(g: Graph, info: ReleaseInfo) -> Graph:
     view.add((onto, DCTERMS.license, LICENSE_IRI))
     view.add((onto, DCTERMS.source, info.version_iri))
     view.add((onto, RDFS.seeAlso, ONTOLOGY_IRI))
-    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.source, DCTERMS.issued):
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.source):
         view.add((prop, RDF.type, OWL.AnnotationProperty))
     view.add((OBOINOWL.SynonymTypeProperty, RDF.type, OWL.AnnotationProperty))
     view.add((OBOINOWL.SynonymTypeProperty, RDFS.label, Literal("synonym_type_property")))
