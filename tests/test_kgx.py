@@ -153,3 +153,24 @@ def test_node_ids_come_from_preferred_prefixes(release_dir: Path) -> None:
     assert nodes["pk:artery"]["id"] == "UBERON:0001637"
     assert nodes["pk:dystrophic-calcification"]["id"] == "pk:dystrophic-calcification"  # no exact match
     assert len({n["id"] for n in nodes.values()}) == len(nodes)
+
+
+def test_export_cli_writes_and_rewrites_the_kgx_folder(release_dir: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pathokg.cli import main
+
+    out = tmp_path / "kgx"
+    for _ in range(2):  # the second run replaces the folder it wrote
+        result = CliRunner().invoke(main, ["export", "--format", "kgx", "--release", str(release_dir),
+                                           "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    assert (out / "pathokg_edges.tsv").read_bytes() == (release_dir / "kgx" / "pathokg_edges.tsv").read_bytes()
+
+
+def test_a_value_kgx_tsv_cannot_hold_is_refused(tmp_path: Path) -> None:
+    from pathokg.errors import ExportError
+    from pathokg.exports.kgx import EDGE_COLUMNS, tsv_text
+
+    with pytest.raises(ExportError, match="list delimiter"):
+        tsv_text([{"id": "e1", "supporting_text": ["a | b"]}], EDGE_COLUMNS)

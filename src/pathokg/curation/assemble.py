@@ -26,7 +26,7 @@ from ..vocab import (
     concept,
     xref_iri,
 )
-from .evidence import add_statements, axiom_node
+from .evidence import add_statements, annotated_axiom
 from .model import Article, Concept
 from .obo import add_obo_annotations
 from .sources import read_sources
@@ -132,11 +132,7 @@ def _add_concept(g: Graph, c: Concept, src: URIRef) -> None:
 def _add_mapping(g: Graph, c: Concept, row: XrefRow) -> None:
     s, p, o = concept(c.id), MATCH_PROPERTIES[row.match_type], xref_iri(row.curie)
     g.add((s, p, o))
-    axiom = axiom_node(str(s), str(p), str(o))
-    g.add((axiom, RDF.type, OWL.Axiom))
-    g.add((axiom, OWL.annotatedSource, s))
-    g.add((axiom, OWL.annotatedProperty, p))
-    g.add((axiom, OWL.annotatedTarget, o))
+    axiom = annotated_axiom(g, s, p, o)
     g.add((axiom, PKO.labelInSource, Literal(row.label_in_source)))
     g.add((axiom, PKO.mappingSource, Literal(row.evidence)))
 

@@ -46,6 +46,16 @@ def axiom_node(*parts: str) -> BNode:
     return BNode("ax" + hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16])
 
 
+def annotated_axiom(g: Graph, s: URIRef, p: URIRef, o: URIRef | Literal) -> BNode:
+    """The ``owl:Axiom`` that annotates the triple (s, p, o), added to ``g``; annotate it next."""
+    axiom = axiom_node(str(s), str(p), str(o))
+    g.add((axiom, RDF.type, OWL.Axiom))
+    g.add((axiom, OWL.annotatedSource, s))
+    g.add((axiom, OWL.annotatedProperty, p))
+    g.add((axiom, OWL.annotatedTarget, o))
+    return axiom
+
+
 def evidence_ids(relations: list[Relation]) -> dict[int, str]:
     """Readable, stable evidence ids: subject--predicate--object, numbered by offset if repeated."""
     by_key: dict[tuple[str, str, str, str], list[Relation]] = {}
@@ -151,11 +161,7 @@ def add_statements(g: Graph, relations: list[Relation], caveats: list[Caveat],
             passages.append((caveat_nodes[id(c)], "stated"))
     for (s, p, o), passages in by_triple.items():
         g.add((s, p, o))
-        axiom = axiom_node(str(s), str(p), str(o))
-        g.add((axiom, RDF.type, OWL.Axiom))
-        g.add((axiom, OWL.annotatedSource, s))
-        g.add((axiom, OWL.annotatedProperty, p))
-        g.add((axiom, OWL.annotatedTarget, o))
+        axiom = annotated_axiom(g, s, p, o)
         for ev, _ in passages:
             g.add((axiom, PKO.hasEvidence, ev))
         firmest = min((CERTAINTIES.index(c) for _, c in passages))

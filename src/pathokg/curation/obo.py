@@ -31,7 +31,7 @@ from ..vocab import (
     curie_for,
     release_iri,
 )
-from .evidence import axiom_node
+from .evidence import annotated_axiom
 from .version import ReleaseInfo
 
 #: the SKOS mappings that are OBO cross-references (same or nearly the same thing); broader and
@@ -98,11 +98,7 @@ def add_obo_annotations(g: Graph) -> None:
         for name in g.objects(node, SKOS.altLabel):
             g.add((node, OBOINOWL.hasExactSynonym, name))
             if name in abbreviations:
-                axiom = axiom_node(str(node), str(OBOINOWL.hasExactSynonym), str(name))
-                g.add((axiom, RDF.type, OWL.Axiom))
-                g.add((axiom, OWL.annotatedSource, node))
-                g.add((axiom, OWL.annotatedProperty, OBOINOWL.hasExactSynonym))
-                g.add((axiom, OWL.annotatedTarget, name))
+                axiom = annotated_axiom(g, node, OBOINOWL.hasExactSynonym, name)  # type: ignore[arg-type]
                 g.add((axiom, OBOINOWL.hasSynonymType, OMO_ABBREVIATION))
         for match in XREF_MATCHES:
             for target in g.objects(node, match):

@@ -128,9 +128,10 @@ def counts(assembly: Assembly) -> dict[str, int]:
     }
 
 
-#: file suffix -> IANA media type; a suffix not listed has no registered type (dcterms:conformsTo
-#: says what the file is instead)
+#: file suffix -> IANA media type; JSON Lines has no registered type (dcterms:conformsTo says what
+#: it is), and a suffix not listed is application/octet-stream
 MEDIA_TYPES = {
+    ".svg": "image/svg+xml", ".jsonl": "",
     ".ttl": "text/turtle", ".owl": "application/rdf+xml", ".jsonld": "application/ld+json",
     ".nt": "application/n-triples", ".tsv": "text/tab-separated-values", ".csv": "text/csv",
     ".json": "application/json", ".cyjs": "application/json", ".graphml": "application/xml",
@@ -170,7 +171,12 @@ DATASETS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("kgx", "pathokg concept graph in KGX (Biolink Model)",
      "Nodes and edges in KGX TSV and in KGX JSON Lines (the two formats hold the same records; nodes and "
      "edges files belong together), the Biolink mapping table and the graph metadata.", ("kgx/",)),
-    ("concept-map", "pathokg concept map", "The concept map: one HTML file that works offline.", (MAP_FILE,)),
+    ("concept-map", "pathokg concept map",
+     "The concept map: one HTML file that works offline (and, where the release has it, the whole map "
+     "as an SVG picture).", (MAP_FILE, "concept-map.svg")),
+    ("teaching", "pathokg article reader and flashcards",
+     "The article with its evidence as one HTML page, and flashcards made from the graph (Anki, "
+     "Quizlet), where the release has them.", ("reader.html", "flashcards.apkg", "flashcards-quizlet.csv")),
     ("review", "pathokg review sheet",
      "Every statement by section with its quote, relation, certainty and conditions, for curators.",
      (REVIEW_FILE,)),
@@ -233,8 +239,8 @@ def _describe_file(g: Graph, dataset: URIRef, folder: Path, name: str, info: Rel
     g.add((dist, DCAT.downloadURL, info.download_iri(name)))
     g.add((dist, DCAT.accessURL, info.folder_iri))
     suffix = path.suffix.lower()
-    if suffix in MEDIA_TYPES:
-        media = URIRef(IANA_MEDIA_TYPES + MEDIA_TYPES[suffix])
+    if MEDIA_TYPES.get(suffix, "application/octet-stream"):
+        media = URIRef(IANA_MEDIA_TYPES + MEDIA_TYPES.get(suffix, "application/octet-stream"))
         g.add((dist, DCAT.mediaType, media))
         g.add((media, RDF.type, DCTERMS.MediaType))
     if suffix in CONFORMS_TO:
@@ -273,8 +279,11 @@ def _describe_graph(g: Graph, assembly: Assembly, numbers: dict[str, int]) -> No
     g.add((inferred, RDF.type, VOID.Dataset))
     g.add((inferred, VOID.triples, Literal(numbers["inferred_triples"], datatype=XSD.integer)))
     g.add((inferred, VOID.dataDump, info.download_iri(INFERRED)))
-    for key in ("inferred", "classes", "mappings", "concept-graph", "neo4j", "kgx", "concept-map", "review"):
-        g.add((dataset_iri(key), PROV.wasDerivedFrom, d))
+    described = set(g.objects(CATALOG_IRI, DCAT.dataset))
+    for key in ("inferred", "classes", "mappings", "concept-graph", "neo4j", "kgx", "concept-map", "review",
+                "teaching"):
+        if dataset_iri(key) in described:
+            g.add((dataset_iri(key), PROV.wasDerivedFrom, d))
     mappings = dataset_iri("mappings")
     g.add((mappings, RDF.type, VOID.Dataset))
     g.add((mappings, DCTERMS.identifier, Literal(MAPPING_SET_ID)))
