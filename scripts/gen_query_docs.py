@@ -41,6 +41,7 @@ def queries_readme() -> str:
         "Run one with `pathokg query NAME [--param name=value ...]`, from Python with "
         "`pathokg.query(NAME, name=value)`, or over HTTP at `/api/queries/NAME`. "
         "Subfolders hold queries for other jobs (`qc/` checks that must return nothing, "
+        "`report/` the rules of ROBOT's report profile, `diff/` what `pathokg diff` compares, "
         "`internal/` queries of the server's pages, and the queries of exports and maps).\n\n"
         "A parameter's kind (`#+ param: name: kind = default : description`) says how a value is "
         "checked before the query runs: a `concept` takes any name of a concept (its id, "

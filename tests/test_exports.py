@@ -17,7 +17,7 @@ import pytest
 from rdflib import Graph
 
 from pathokg.exports import FORMATS, RELEASE_FILES, ExportError, project, write_graph
-from pathokg.exports.formats import flatten, read_cyjs, read_gexf, read_graphml
+from pathokg.exports.formats import element_id, read_cyjs, read_gexf, read_graphml
 from pathokg.exports.neo4j import ARRAY_DELIMITER, relationship_type
 from pathokg.vocab import DATASET_IRI
 
@@ -83,19 +83,26 @@ def test_release_holds_every_export(release_dir: Path) -> None:
 def test_graphml_and_gexf_read_back(fmt: str, reader, release_dir: Path,
                                     concept_graph: nx.MultiDiGraph) -> None:
     path = release_dir / FORMATS[fmt]
-    expected = flatten(concept_graph)
     back = reader(path)
-    assert list(back.nodes(data=True)) == list(expected.nodes(data=True))
-    assert sorted(back.edges(keys=True, data=True)) == sorted(expected.edges(keys=True, data=True))
-    # raw networkx reader too: attribute types survive (bool, int), lists decode from JSON
+    assert list(back.nodes(data=True)) == list(concept_graph.nodes(data=True))
+    assert list(back.edges(keys=True, data=True)) == list(concept_graph.edges(keys=True, data=True))
+    # networkx's own readers: booleans and integers keep their types, lists decode from JSON text,
+    # the node ids are the element ids and the IRI is an attribute
     raw = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
-    for u, v, data in raw.edges(data=True):
+    for _u, _v, data in raw.edges(data=True):
         assert isinstance(data["inferred"], bool) and isinstance(data["evidence_count"], int)
-        ev = json.loads(data["evidence"])
-        assert [e["quote"] for e in ev] == [
-            e["quote"] for e in concept_graph.edges[u, v, data["edge_key"]]["evidence"]]
+        assert "networkx_key" not in data and "edge_key" not in data
     for node, data in raw.nodes(data=True):
-        assert json.loads(data["synonyms"]) == concept_graph.nodes[node]["synonyms"]
+        assert node == element_id(data["iri"])
+        synonyms = data["synonyms"] if isinstance(data["synonyms"], list) else json.loads(data["synonyms"])
+        assert synonyms == concept_graph.nodes[data["iri"]]["synonyms"]
+
+
+def test_graphml_spells_booleans_as_xml_schema_does(release_dir: Path) -> None:
+    """Regression (issue 14): networkx wrote Python's "False"; GraphML booleans are true/false."""
+    text = (release_dir / FORMATS["graphml"]).read_text(encoding="utf-8")
+    assert ">False<" not in text and ">True<" not in text and ">false<" in text
+    assert "networkx_key" not in text
 
 
 def test_cyjs_reads_back(release_dir: Path, concept_graph: nx.MultiDiGraph) -> None:
@@ -103,6 +110,7 @@ def test_cyjs_reads_back(release_dir: Path, concept_graph: nx.MultiDiGraph) -> N
     assert {"nodes", "edges"} <= set(data["elements"])
     first = data["elements"]["edges"][0]["data"]
     assert {"id", "source", "target", "interaction"} <= set(first)
+    assert data["data"]["version"] and data["data"]["release_date"]
     back = read_cyjs(release_dir / "pathokg.cyjs")
     assert list(back.nodes(data=True)) == list(concept_graph.nodes(data=True))
     assert list(back.edges(keys=True, data=True)) == list(concept_graph.edges(keys=True, data=True))

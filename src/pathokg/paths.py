@@ -41,12 +41,18 @@ HPO_VOCABULARY_FILE = ONTOLOGY_DIR / "components" / "hpo-annotations.ttl"
 GRAPH_DIR = data_root() / "graph"
 SOURCES_DIR = GRAPH_DIR / "sources"
 XREFS_FILE = GRAPH_DIR / "mappings" / "verified-xrefs.tsv"
+#: the changelog, whose entry of the package's version dates the release (pathokg.curation.version)
+CHANGELOG_FILE = data_root() / "CHANGELOG.md"
 QUERIES_DIR = data_root() / "queries"
 QC_DIR = QUERIES_DIR / "qc"
 INTERNAL_QUERIES = QUERIES_DIR / "internal"
 MAP_QUERIES = QUERIES_DIR / "map"
 EXPORT_QUERIES = QUERIES_DIR / "export"
 PUBLISH_QUERIES = QUERIES_DIR / "publish"
+REPORT_QUERIES = QUERIES_DIR / "report"
+DIFF_QUERIES = QUERIES_DIR / "diff"
+#: the Biolink mapping of categories, relations and certainties for the KGX export
+BIOLINK_MAPPING_FILE = GRAPH_DIR / "mappings" / "biolink.yaml"
 #: vendored scripts and styles (vis-network, YASGUI, the map's own), inlined or served as they are
 STATIC_DIR = _PACKAGE / "static"
 
@@ -67,6 +73,7 @@ READER_FILE = "reader.html"
 #: flashcards: an Anki deck and a CSV for Quizlet
 ANKI_FILE = "flashcards.apkg"
 QUIZLET_FILE = "flashcards-quizlet.csv"
+CLASSES_OWL = "pathokg-classes.owl"
 SOURCES_FOLDER = "sources"
 HPO_IMPORT = "hpo-import.ttl"
 HPO_ANNOTATIONS = "hpo-annotations.ttl"

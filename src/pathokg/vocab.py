@@ -53,9 +53,31 @@ OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
+#: Provenance, Authoring and Versioning (pav:retrievedOn: when a source was captured)
+PAV = Namespace("http://purl.org/pav/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 LICENSE_IRI = URIRef("https://creativecommons.org/licenses/by/4.0/")
+
+# OBO conventions (what ROBOT, OLS and OBO-format tools read): IAO:0000115 for definitions, OMO
+# synonym types, the OBO PURL space.
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+IAO_DEFINITION = OBO["IAO_0000115"]
+#: OMO:0003000, the synonym type "abbreviation"
+OMO_ABBREVIATION = OBO["OMO_0003000"]
+
+# Dataset description (DCAT-AP 3): agents, contact cards, checksums, IANA media types.
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+#: the catalogue of a release, the publisher (pathokg's developers) and the class view's ontology
+CATALOG_IRI = URIRef(BASE + "catalog")
+PUBLISHER_IRI = URIRef(BASE + "agent/pathokg-developers")
+CLASSES_ONTOLOGY_IRI = URIRef(BASE + "pathokg-classes.owl")
+#: pathokg's own information-resource id (Biolink ``infores:`` style) for KGX edges and nodes
+INFORES_ID = "infores:pathokg"
+INFORES = "https://w3id.org/information-resource-registry/"
 
 #: Prefixes bound in every serialisation and prepended to every query.
 PREFIXES: dict[str, str] = {
@@ -75,6 +97,7 @@ PREFIXES: dict[str, str] = {
     "void": str(VOID),
     "vann": str(VANN),
     "oboInOwl": str(OBOINOWL),
+    "obo": str(OBO),
 }
 
 #: IRI bases of the external identifier prefixes, as ../shared/xrefs/README.md gives them.
@@ -114,6 +137,28 @@ MATCH_PROPERTIES: dict[str, URIRef] = {
     "broad": SKOS.broadMatch,
     "narrow": SKOS.narrowMatch,
 }
+
+
+def release_iri(date: str, name: str = "") -> URIRef:
+    """Where a dated release (ODK style: ``releases/YYYY-MM-DD/``) keeps a file, or the folder.
+
+    >>> str(release_iri("2026-11-26", "pathokg.owl"))
+    'https://w3id.org/pathokg/releases/2026-11-26/pathokg.owl'
+    """
+    return URIRef(f"{BASE}releases/{date}/{name}")
+
+
+def obo_source(prefix: str) -> str | None:
+    """The OBO ontology an external prefix belongs to, as the CURIE ``obo:<id>.owl`` (the OBO
+    Foundry's ontology PURL rule), or ``None`` for a vocabulary outside the OBO PURL space.
+
+    >>> obo_source("HP"), obo_source("MESH")
+    ('obo:hp.owl', None)
+    """
+    base = XREF_BASES.get(prefix.upper(), "")
+    if base != f"{OBO}{prefix.upper()}_":
+        return None
+    return f"obo:{prefix.lower()}.owl"
 
 
 def concept(slug: str) -> URIRef:

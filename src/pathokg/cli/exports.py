@@ -15,9 +15,10 @@ from .options import force_option, out_option, release_option, stop_cleanly_on_s
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), required=True,
-              help="graphml, gexf (Gephi), cyjs (Cytoscape.js / Cytoscape desktop) or neo4j "
-                   "(a folder with nodes.csv, relationships.csv and load.cypher).")
-@out_option(None, "Output file (folder for neo4j); default pathokg.<format> (neo4j/) here.",
+              help="graphml, gexf (Gephi), cyjs (Cytoscape.js / Cytoscape desktop), neo4j "
+                   "(a folder with nodes.csv, relationships.csv and load.cypher) or kgx (a folder "
+                   "with KGX TSV and JSON Lines nodes and edges, Biolink Model).")
+@out_option(None, "Output file (folder for neo4j and kgx); default pathokg.<format> (neo4j/, kgx/) here.",
             folder=None)
 @click.option("--inferred", is_flag=True,
               help="Also export the relations the ontology entails (inverses, ...), marked inferred.")
@@ -31,6 +32,7 @@ def export_command(fmt: str, out: Path | None, inferred: bool, release: Path | N
     Example:
       pathokg export --format gexf --out pathokg.gexf
       pathokg export --format neo4j --out neo4j-import/
+      pathokg export --format kgx --out kgx/
     """
     from ..exports import export
     from ..querying.release import release_store

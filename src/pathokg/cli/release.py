@@ -1,4 +1,5 @@
-"""``pathokg build`` and ``pathokg publish``: write the release, and put it into a triplestore."""
+"""``pathokg build``, ``pathokg publish`` and ``pathokg diff``: write the release, put it into a
+triplestore, and see what changed between two releases."""
 
 from __future__ import annotations
 
@@ -94,3 +95,32 @@ def publish_command(store: str, graph: str, inferred_graph: str, no_inferred: bo
         click.echo(f"published <{g.graph}>: {g.triples} triples, verified by count "
                    f"(upload {g.upload_seconds:.2f} s, count {g.verify_seconds:.2f} s)")
     click.echo(f"query it with: pathokg query NAME --endpoint '{report.endpoint}'")
+
+
+@click.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True, help="Markdown for people, JSON for programs.")
+@out_option(None, "Write the report to this file instead of standard output.")
+def diff_command(old: Path, new: Path, fmt: str, out: Path | None) -> None:
+    """What changed between two releases: concepts, ontology terms, statements, evidence,
+    qualifiers, mappings, and every other triple by predicate. Exit code 0: no change; 1: changes.
+
+    OLD and NEW are release folders (or one RDF file of each).
+
+    \b
+    Example:
+      pathokg diff old-dist/ dist/
+      pathokg diff old-dist/ dist/ --format json --out changes.json
+    """
+    from ..rdf.atomic import write_file
+    from ..release.diff import diff_releases, to_json, to_markdown
+
+    result = diff_releases(old, new)
+    text = to_json(result) if fmt == "json" else to_markdown(result)
+    if out is not None:
+        write_file(out, text)
+    else:
+        click.echo(text, nl=False)
+    click.get_current_context().exit(1 if result.has_changes else 0)

@@ -1,6 +1,7 @@
 """Turn the ontology and the curated sources into one RDF graph with evidence on every relation:
 the articles, their concepts (labels, synonyms by scope, definitions), their statements
-(:mod:`.evidence` has the evidence model) and the verified mappings."""
+(:mod:`.evidence` has the evidence model), the verified mappings, the release's version and date
+(:mod:`.version`) and the OBO-convention annotations next to the SKOS ones (:mod:`.obo`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..vocab import (
     MATCH_PROPERTIES,
     OBOINOWL,
     ONTOLOGY_IRI,
+    PAV,
     PKO,
     SCHEMA,
     SCHEME_IRI,
@@ -26,7 +28,9 @@ from ..vocab import (
 )
 from .evidence import add_statements, annotated
 from .model import Article, Concept
+from .obo import add_obo_annotations
 from .sources import read_sources
+from .version import ReleaseInfo, release_info
 from .xrefs import XrefRow, read_table, rows_for
 
 
@@ -37,6 +41,7 @@ class Assembly:
     graph: Graph
     articles: list[Article]
     xref_rows: list[tuple[Concept, XrefRow]]
+    release: ReleaseInfo
 
 
 def load_ontology(path: Path = ONTOLOGY_FILE) -> Graph:
@@ -88,8 +93,11 @@ def _add_article(g: Graph, a: Article) -> URIRef:
     g.add((src, DCTERMS.issued, Literal(str(m["published"]), datatype=XSD.date)))
     if m.get("reviewed"):
         g.add((src, SCHEMA.lastReviewed, Literal(str(m["reviewed"]), datatype=XSD.date)))
+    # the address and retrieval date only where the provenance gives them: never made up
     if m.get("url"):
         g.add((src, SCHEMA.url, Literal(m["url"], datatype=XSD.anyURI)))
+    if m.get("retrieved"):
+        g.add((src, PAV.retrievedOn, Literal(str(m["retrieved"]), datatype=XSD.date)))
     g.add((src, DCTERMS.language, Literal(m["language"])))
     g.add((src, DCTERMS.provenance, Literal(" ".join(str(m["provenance"]).split()), lang="en")))
     g.add((src, PKO.sourceText, Literal(f"sources/{a.text_file.name}")))
@@ -165,13 +173,23 @@ def resolve_xrefs(articles: list[Article], table: list[XrefRow], table_file: Pat
     return unique
 
 
+def _add_release(g: Graph, info: ReleaseInfo) -> None:
+    """The ontology's version (ODK style: a version IRI with the release date) and date."""
+    g.add((ONTOLOGY_IRI, OWL.versionIRI, info.version_iri))
+    g.add((ONTOLOGY_IRI, OWL.versionInfo, Literal(info.version)))
+    g.add((ONTOLOGY_IRI, DCTERMS.issued, Literal(info.date, datatype=XSD.date)))
+
+
 def assemble(source_paths: list[Path] | None = None, *, ontology_file: Path = ONTOLOGY_FILE,
-             xrefs_file: Path = XREFS_FILE) -> Assembly:
+             xrefs_file: Path = XREFS_FILE, release: ReleaseInfo | None = None) -> Assembly:
     """Read the ontology and the sources and return the asserted graph.
 
     :param source_paths: the YAML files (default: every file in ``graph/sources``).
+    :param release: the version and date to stamp (default: :func:`.version.release_info`).
     :raises SourceError: for any problem in the inputs, each with its file, line and item.
+    :raises ReleaseError: the release cannot be dated (see :mod:`.version`).
     """
+    info = release if release is not None else release_info()
     ontology = load_ontology(ontology_file)
     categories, predicates = ontology_terms(ontology)
     paths = source_paths if source_paths is not None else source_files()
@@ -196,4 +214,6 @@ def assemble(source_paths: list[Path] | None = None, *, ontology_file: Path = ON
                    [c for a in articles for c in a.caveats], sources)
     for c, row in xref_pairs:
         _add_mapping(g, c, row)
-    return Assembly(g, articles, xref_pairs)
+    _add_release(g, info)
+    add_obo_annotations(g)
+    return Assembly(g, articles, xref_pairs, info)

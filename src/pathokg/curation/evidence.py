@@ -46,7 +46,7 @@ def axiom_node(*parts: str) -> BNode:
     return BNode("ax" + hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16])
 
 
-def annotated(g: Graph, s: URIRef, p: URIRef, o: URIRef) -> BNode:
+def annotated(g: Graph, s: URIRef, p: URIRef, o: URIRef | Literal) -> BNode:
     """Assert ``s p o`` and return its OWL axiom annotation (``owl:Axiom`` with
     ``owl:annotatedSource/Property/Target``), to which the caller adds what it knows."""
     g.add((s, p, o))

@@ -25,7 +25,7 @@ from .yamlio import LINE, SLUG, Collector, items, load_yaml, text_list
 ARTICLE_KEYS = {
     "id": True, "text": True, "title": True, "subtitle": False, "publisher": True,
     "reviewer": True, "reviewer_specialty": False, "published": True, "reviewed": False,
-    "url": False, "language": True, "provenance": True,
+    "url": False, "retrieved": False, "language": True, "provenance": True,
     "body_ends_before": False, "sections": True,
 }
 SECTION_KEYS = {"heading": True, "level": True, "ends_before": False, "title": False}
@@ -113,7 +113,7 @@ def _check_meta(meta: dict[str, Any], col: Collector) -> str:
     article_id = str(meta["id"])
     if not SLUG.match(article_id):
         col.add(meta[LINE], "article.id", f"{article_id!r} is not a lower-case slug")
-    for key in ("published", "reviewed"):
+    for key in ("published", "reviewed", "retrieved"):
         value = meta.get(key)
         if value is not None:
             try:

@@ -7,6 +7,7 @@ rows of the shared verified table unchanged.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,3 +70,54 @@ def rows_for(table: list[XrefRow], concept_name: str, only: list[str] | None) ->
     if only is not None:
         rows = [r for r in rows if r.curie in only]
     return rows
+
+
+#: a final parenthesis that says the label seen belongs to another source's term
+#: ("HP label", "UBERON label; SNOMED FSN not seen", "HP & MONDO labels", "MAXO label; NCIT ...")
+_OTHER_SOURCE = re.compile(r"^(?P<sources>[A-Z]+(?: & [A-Z]+)*) labels?\b")
+#: SNOMED CT semantic tags, part of a fully specified name
+_SEMANTIC_TAGS = {"procedure", "disorder", "finding", "body structure", "substance", "qualifier value"}
+
+
+def _final_parenthesis(text: str) -> tuple[str, str] | None:
+    """Split ``"name (note)"`` at its last balanced parenthesis: (name, note), or ``None``."""
+    if not text.endswith(")"):
+        return None
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return (text[:i].rstrip(), text[i + 1:-1]) if i > 0 else None
+    return None
+
+
+def source_label(row: XrefRow) -> tuple[str, str]:
+    """The label the identifier's own source gives it, and the verifier's note, from
+    ``label_in_source`` (which holds both: ``"Calcinosis (entry term: Pathologic Calcification)"``).
+
+    The label is empty when the verifier saw the identifier only as a cross-reference on another
+    ontology's term, whose label the column then holds (``"Calcinosis (HP label; SNOMED FSN not
+    seen)"``). A SNOMED CT semantic tag such as ``(procedure)`` is part of the name. Of two names
+    seen (``"A / B"``) the first is the label and the second goes to the note.
+
+    >>> row = XrefRow("c", "SNOMEDCT:6595006", "Calcinosis (HP label; SNOMED FSN not seen)", "exact", "", 0)
+    >>> source_label(row)
+    ('', 'the label seen, Calcinosis, comes from the HP term it is a cross-reference on; SNOMED FSN not seen')
+    >>> source_label(XrefRow("c", "MESH:D002114", "Calcinosis (entry term: Pathologic Calcification)", "exact", "", 0))
+    ('Calcinosis', 'entry term: Pathologic Calcification')
+    >>> source_label(XrefRow("c", "SNOMEDCT:77477000", "Computed tomography (procedure)", "exact", "", 0))
+    ('Computed tomography (procedure)', '')
+    """
+    text, note = row.label_in_source.strip(), ""
+    split = _final_parenthesis(text)
+    if split and split[1] not in _SEMANTIC_TAGS:
+        text, note = split
+        other = _OTHER_SOURCE.match(note)
+        if other and row.curie.partition(":")[0].upper() not in other["sources"].split(" & "):
+            rest = note[other.end():].lstrip("; ").strip()
+            seen = f"the label seen, {text}, comes from the {other['sources']} term it is a cross-reference on"
+            return "", f"{seen}; {rest}" if rest else seen
+    if " / " in text:
+        text, also = text.split(" / ", 1)
+        note = "; ".join(n for n in (f"also seen: {also}", note) if n)
+    return text, note

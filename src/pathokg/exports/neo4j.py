@@ -142,8 +142,11 @@ def load_cypher(graph: nx.MultiDiGraph) -> str:
     labels = sorted({node_label(c) for _, d in graph.nodes(data=True)
                      for c in d["category_iri"].split("; ") if c})
     types = sorted({relationship_type(d["relation"]) for _, _, d in graph.edges(data=True)})
+    info = graph.graph
+    release = (f"pathokg {info['version']} of {info.get('release_date', '')} ({info.get('version_iri', '')})"
+               if "version" in info else "not versioned")
     return env.get_template("load.cypher.j2").render(
-        node_count=graph.number_of_nodes(), edge_count=graph.number_of_edges(),
+        release=release, node_count=graph.number_of_nodes(), edge_count=graph.number_of_edges(),
         delimiter=ARRAY_DELIMITER, id_column=ID_COLUMN, node_columns=NODE_COLUMNS,
         edge_columns=EDGE_COLUMNS, labels=labels, types=types)
 

