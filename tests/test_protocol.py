@@ -182,7 +182,8 @@ def test_service_description_is_true_of_the_release(release_dir: Path) -> None:
             dataset = next(g.objects(None, SD.defaultDataset))
             counts[inference] = int(g.value(g.value(dataset, SD.defaultGraph), VOID.triples))
             names = {str(g.value(n, SD.name)) for n in g.objects(dataset, SD.namedGraph)}
-            assert names == {"https://w3id.org/pathokg/graph/inferred"}
+            assert names == {"https://w3id.org/pathokg/graph/inferred", "https://w3id.org/pathokg/graph/hpo",
+                             "https://w3id.org/pathokg/graph/hpo-annotations"}
             assert any("inference" in str(c) for c in g.objects(None, RDFS.comment))
         asserted = pathokg.sparql("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", inferred=False,
                                   release=release_dir).rows[0]["n"]

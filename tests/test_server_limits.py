@@ -59,8 +59,11 @@ def test_failing_restarts_back_off_and_health_says_degraded(release_dir: Path,
     store = build_store(tmp_path / "store", release=release_dir).path
     with server_process(None, timeout=5.0, args=("--store", str(store))) as srv:
         assert _wait(lambda: _health(srv)["workers"]["ready"] == 3)
-        moved = tmp_path / "moved"
-        store.rename(moved)  # new workers cannot open the store any more
+        # new workers cannot open the store any more (RocksDB starts from CURRENT), while the
+        # worker still running keeps reading its files (moving the whole folder would take the
+        # files it opens lazily away from it too)
+        moved = tmp_path / "CURRENT.moved"
+        (store / "CURRENT").rename(moved)
         for pid in srv.worker_pids()[:2]:
             os.kill(pid, signal.SIGKILL)
         assert _wait(lambda: _health(srv)["status"] == "degraded")
@@ -69,7 +72,7 @@ def test_failing_restarts_back_off_and_health_says_degraded(release_dir: Path,
         assert httpx.post(srv.base + "/sparql", data={"query": LOOKUP}).status_code == 200
         assert _wait(lambda: srv.log.count("failed to start") >= 2)
         assert "retrying in 0.5 s" in srv.log and "retrying in 1 s" in srv.log
-        moved.rename(store)
+        moved.rename(store / "CURRENT")
         assert _wait(lambda: _health(srv)["status"] == "ok", 60)
 
 
