@@ -11,7 +11,7 @@ from pyshacl import validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
 
-from pathokg.paths import INFERRED, JSONLD, NTRIPLES, OWL_XML, SSSOM, TURTLE, VOID_FILE
+from pathokg.paths import FOLDER_MARKERS, INFERRED, JSONLD, NTRIPLES, OWL_XML, SSSOM, TURTLE, VOID_FILE
 from pathokg.vocab import DATASET_IRI, DCAT, SPDX
 
 from .helpers import require
@@ -53,7 +53,8 @@ def test_shapes_catch_a_distribution_without_access_url(void: Graph, shapes: Gra
 
 
 def test_every_file_is_one_distribution_with_its_size_and_checksum(release_dir: Path, void: Graph) -> None:
-    files = sorted(p.relative_to(release_dir).as_posix() for p in release_dir.rglob("*") if p.is_file())
+    files = sorted(p.relative_to(release_dir).as_posix() for p in release_dir.rglob("*")
+                   if p.is_file() and p.name not in FOLDER_MARKERS)
     described = {}
     for dist in void.subjects(RDF.type, DCAT.Distribution):
         url = str(void.value(dist, DCAT.downloadURL))

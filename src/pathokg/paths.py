@@ -83,6 +83,8 @@ HPO_REPORT = "hpo-consistency.md"
 RELEASE_MARKER = ".pathokg-release"
 #: The same for a Neo4j export folder.
 EXPORT_MARKER = ".pathokg-export"
+#: Both markers: bookkeeping of the folder writer, not files of the release's content.
+FOLDER_MARKERS = frozenset({RELEASE_MARKER, EXPORT_MARKER})
 
 
 def default_out_dir() -> Path:

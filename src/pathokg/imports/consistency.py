@@ -154,10 +154,16 @@ def nearest_common_ancestors(a: str, b: str, parents: dict[str, tuple[str, ...]]
     return sorted(common - below)
 
 
-def report_markdown(items: Iterable[Disagreement], hierarchy: Hierarchy, version: str) -> str:
-    """The report as Markdown: one section per disagreement, with paths and fixes."""
+def report_markdown(items: Iterable[Disagreement], hierarchy: Hierarchy, version: str,
+                    release: str = "") -> str:
+    """The report as Markdown: one section per disagreement, with paths and fixes.
+
+    :param release: which pathokg release the report belongs to (for example "pathokg 0.1.0 of
+        2026-11-26").
+    """
     items = list(items)
     lines = [f"# Mapping consistency with HPO {version}", "",
+             *([f"Curated mappings of {release}.", ""] if release else []),
              f"{acknowledgement(version)} HPO content (labels, paths) is HPO's, unaltered.", "",
              "A concept's exactMatch or narrowMatch HP term should sit at or below every exactMatch "
              "or broadMatch HP term of the concept and of the concepts it is a kind of (pko:isKindOf). "

@@ -128,7 +128,9 @@ def write_hpo(mode: str, assembly: Assembly, store: ox.Store, folder: Path) -> H
         result.counts[key] = int(select(store, count_query(str(graph)))[0]["triples"])
     t = time.perf_counter()
     result.disagreements = find_disagreements(store)
-    report = report_markdown(result.disagreements, Hierarchy.from_store(store), result.version)
+    info = assembly.release
+    report = report_markdown(result.disagreements, Hierarchy.from_store(store), result.version,
+                             f"pathokg {info.version} of {info.date}")
     (folder / HPO_REPORT).write_text(report, encoding="utf-8")
     result.timings["hpo_consistency"] = time.perf_counter() - t
     return result

@@ -32,6 +32,7 @@ from ..curation.version import ReleaseInfo
 from ..curation.xrefs import source_label
 from ..paths import (
     CLASSES_OWL,
+    FOLDER_MARKERS,
     HPO_ANNOTATIONS,
     HPO_IMPORT,
     HPO_REPORT,
@@ -46,7 +47,6 @@ from ..paths import (
     TURTLE,
 )
 from ..rdf.store import new_graph
-from .hpo import HpoRelease
 from ..vocab import (
     BASE,
     CATALOG_IRI,
@@ -70,6 +70,7 @@ from ..vocab import (
     concept,
     obo_source,
 )
+from .hpo import HpoRelease
 
 PUBLISHER_NAME = "pathokg developers"
 #: the SSSOM mapping set's id (its persistent, unversioned address)
@@ -223,9 +224,11 @@ def dataset_iri(key: str) -> URIRef:
 
 
 def _release_files(folder: Path, skip: Iterable[str]) -> list[str]:
+    """The files to describe: all but ``skip`` and the folder markers (which list the files)."""
     skipped = set(skip)
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                  if p.is_file() and p.relative_to(folder).as_posix() not in skipped)
+                  if p.is_file() and p.name not in FOLDER_MARKERS
+                  and p.relative_to(folder).as_posix() not in skipped)
 
 
 def _dataset_of(name: str) -> str:
