@@ -300,14 +300,14 @@ def test_keyboard_reaches_every_control_and_selects_concepts(driver: Any,
     assert _js(driver, "return document.getElementById('panel-title').textContent") == target
 
 
-def test_no_two_node_boxes_overlap_in_any_view(driver: Any, release_graph: Graph,
+def test_no_two_node_boxes_overlap_in_any_view(driver: Any, release_dataset: Any,
                                                tmp_path: Path) -> None:
     # measured in the browser: each node's box (shape and label) as vis-network draws it
     from pathokg.conceptmap.views import view_names
 
     for view in view_names():
         page = tmp_path / f"{view}.html"
-        write_map(page, release_graph, view=view)
+        write_map(page, release_dataset, view=view)  # with HPO's graphs, for the HPO view
         _open(driver, page)
         boxes = _js(driver, "var n = window.pathokgMap.network; return n.body.nodeIndices.map("
                             "function (i) { var b = n.getBoundingBox(i);"

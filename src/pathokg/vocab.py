@@ -42,10 +42,17 @@ HPO_GRAPH = URIRef(BASE + "graph/hpo")
 HPO_ANNOTATIONS_GRAPH = URIRef(BASE + "graph/hpo-annotations")
 #: Every named graph a release may hold besides the default graph, in load order.
 RELEASE_NAMED_GRAPHS = (INFERRED_GRAPH, HPO_GRAPH, HPO_ANNOTATIONS_GRAPH)
+#: Where a publish stages each graph before it replaces the published one (+ token/n).
+STAGING_GRAPHS = URIRef(BASE + "graph/staging/")
 #: Import modules (extracts of standard ontologies) and the files they come from.
 IMPORTS = Namespace(BASE + "imports/")
 #: One node per row of HPO's phenotype.hpoa.
 HPO_ANNOTATION = Namespace(BASE + "hpo-annotation/")
+#: The HPO import module's own node (its version, licence and acknowledgement).
+HPO_IMPORT = URIRef(BASE + "imports/hp_import")
+#: The concept map's legend keys for HPO content (drawing categories, not ontology classes).
+MAP_HPO_PHENOTYPE = URIRef(BASE + "map/hpo-phenotype")
+MAP_HPO_DISEASE = URIRef(BASE + "map/hpo-disease")
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 OBO = Namespace("http://purl.obolibrary.org/obo/")

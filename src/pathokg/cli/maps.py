@@ -16,7 +16,8 @@ from .options import force_option, out_option, param_option, parse_params, relea
             "map with title, legend and source as .svg, .pdf (one page) or .png (twice its size; "
             "PDF and PNG need Chromium).")
 @click.option("--view", default="overview", show_default=True,
-              help="overview | dc | mechanism | ckd (see docs/concept-map.md).")
+              help="overview | dc | mechanism | ckd | hpo (see docs/concept-map.md; hpo takes "
+                   "--param concept=...).")
 @click.option("--query", "query", default=None, metavar="NAME",
               help="Draw the result of a named query: a CONSTRUCT's triples, or the concepts a "
                    "SELECT's rows hold and the relations among them (see `pathokg queries`).")
@@ -45,12 +46,13 @@ def map_command(out: Path, view: str, query: str | None, params: tuple[str, ...]
       pathokg map --query neighbourhood --param concept=pk:tissue-injury --out injury.html
       pathokg map --query treatments --out treatments.html
       pathokg map --view dc --out dc-slide.pdf
+      pathokg map --view hpo --param concept=pk:pathological-calcification --out hpo.html
     """
-    from ..conceptmap import write_map
+    from ..conceptmap import view_has_params, write_map
     from ..querying.release import release_store
 
-    if params and query is None:
-        raise click.UsageError("--param needs --query")
+    if params and query is None and not view_has_params(view):
+        raise click.UsageError("--param needs --query (or a view with parameters, such as hpo)")
     t0 = time.perf_counter()
     with stop_cleanly_on_sigterm():
         result = write_map(out, release_store(release), view=view, query=query, sparql=sparql,

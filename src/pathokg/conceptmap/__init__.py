@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from .render import EDGE_LABEL_LIMIT, Extras, PageOptions, legend_rows, render_h
 from .source import Drawn, concepts_named, construct, draws, find_query, inferred_triples, run_for_map, run_named
 from .story import story_steps
 from .svg import render_svg
-from .views import OVERVIEW, View, get_view, view_names, view_of_query
+from .views import OVERVIEW, View, get_view, view_has_params, view_names, view_of_query
 
 __all__ = [
     "ConceptMap",
@@ -45,6 +45,7 @@ __all__ = [
     "draws",
     "make_map",
     "show",
+    "view_has_params",
     "view_names",
     "write_map",
 ]
@@ -180,6 +181,14 @@ def _select(full: MapModel, engine: Engine, chosen: View, *, focus: str | None, 
             "The result of a SPARQL query."
     if chosen.query is None:
         return full, chosen, chosen.summary
+    if chosen.draws == "hpo":
+        from .hpo import hpo_view
+
+        model, centre, subtitle = hpo_view(full, engine, chosen.query, params)
+        return model, replace(chosen, centre=centre), subtitle
+    if params:
+        raise QueryError(f"the view {chosen.name!r} takes no parameters; parameters "
+                         f"{sorted(params)} go with a query (--query NAME) or a view that has them")
     model = full.from_triples(construct(engine, chosen.query.text))
     if inferred:
         drawn = {e.triple for e in model.edges}

@@ -127,6 +127,27 @@ class Concept:
     definition: str = ""
     synonyms: tuple[str, ...] = ()
     identifiers: tuple[Identifier, ...] = ()
+    #: where the node comes from when it is not pathokg's own (e.g. ``HPO 2025-01-16``)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One of HPO's disease-phenotype annotations (a row of phenotype.hpoa): HPO's evidence, not
+    a passage of the article."""
+
+    phenotype_id: str
+    phenotype_label: str
+    evidence_code: str = ""
+    references: tuple[str, ...] = ()
+    frequency: str = ""
+    onset: str = ""
+
+
+#: Edge kinds that are not the article's statements: HPO's own axioms and annotations, and
+#: pathokg's curated mappings to HPO. Each is drawn in its own style, never with a certainty.
+HPO_EDGE = "hpo"
+MAPPING_EDGE = "mapping"
 
 
 @dataclass(frozen=True)
@@ -138,6 +159,9 @@ class Edge:
     object: str
     inferred: bool = False
     evidence: tuple[Evidence, ...] = ()
+    #: ``""`` (the article's or inferred), :data:`HPO_EDGE` or :data:`MAPPING_EDGE`
+    kind: str = ""
+    annotations: tuple[Annotation, ...] = ()
 
     @property
     def triple(self) -> Triple:
@@ -156,6 +180,8 @@ class Edge:
     @property
     def style(self) -> str:
         """How the edge is drawn: ``inferred``, or the style of its strongest passage."""
+        if self.kind:
+            return self.kind
         if self.inferred:
             return "inferred"
         best = self.strongest
@@ -170,6 +196,8 @@ class MapModel:
     categories: dict[str, Category]
     relation_types: dict[str, RelationType]
     edges: list[Edge] = field(default_factory=list)
+    #: what the map must show with content it draws from elsewhere (HPO's licence acknowledgement)
+    acknowledgements: tuple[str, ...] = ()
 
     @cached_property
     def index(self) -> ConceptIndex:
@@ -189,7 +217,7 @@ class MapModel:
         chosen = self.edges if edges is None else list(edges)
         kept_edges = [e for e in chosen if e.subject in keep and e.object in keep]
         return MapModel({k: self.concepts[k] for k in sorted(keep)}, self.categories,
-                        self.relation_types, kept_edges)
+                        self.relation_types, kept_edges, self.acknowledgements)
 
     def neighbourhood(self, centre: str, depth: int) -> MapModel:
         """The concepts within ``depth`` relations of ``centre`` (in either direction)."""

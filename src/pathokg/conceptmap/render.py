@@ -23,7 +23,7 @@ from ..paths import STATIC_DIR
 from ..vocab import BASE
 from .labels import DEFAULT_SHAPE_SIZE, FONT_BELOW, FONT_INSIDE, INSIDE, MARGIN, SHAPE_SIZE, WRAP
 from .layout import Positions
-from .model import Concept, Edge, Evidence, MapModel, evidence_anchor, paused_gc
+from .model import Annotation, Concept, Edge, Evidence, MapModel, evidence_anchor, paused_gc
 from .quiz import Question
 from .story import Step
 from .style import STYLES, style_for
@@ -224,6 +224,9 @@ def network(model: MapModel, positions: Positions,
                   "x": [[x.curie, x.iri, x.match] for x in c.identifiers]} for c in [*concepts, *more]]
     for meta, c in zip(node_meta[len(concepts):], more, strict=True):
         meta["l"] = c.label
+    for meta, c in zip(node_meta, [*concepts, *more], strict=True):
+        if c.source:
+            meta["src"] = c.source
     net.options = _options(categories, len(edges))
     edge_ids = {e.triple: i for i, e in enumerate(all_edges)}
     data = {"categories": categories, "relations": _relation_rows(relation_types, relations),
@@ -234,6 +237,8 @@ def network(model: MapModel, positions: Positions,
                            if e.style not in ("stated", "inferred")],
             "styleText": EDGE_STYLE_TEXT,
             "edgeEvidence": edge_evidence, "evidence": evidence_rows,
+            "annotations": [[i, [_annotation_row(a) for a in e.annotations]]
+                            for i, e in enumerate(all_edges) if e.annotations],
             "edgeLabels": len(edges) <= EDGE_LABEL_LIMIT, "tooltips": len(edges) <= TOOLTIP_LIMIT,
             "deferArrows": len(edges) > ARROW_LIMIT,
             "headings": extras.headings,
@@ -242,6 +247,12 @@ def network(model: MapModel, positions: Positions,
                      if q.edge.triple in edge_ids and edge_ids[q.edge.triple] < len(edges)],
             "svg": extras.svg}
     return net, data
+
+
+def _annotation_row(a: Annotation) -> dict[str, Any]:
+    """One of HPO's annotations as the panel shows it."""
+    return {"id": a.phenotype_id, "label": a.phenotype_label, "evidence": a.evidence_code,
+            "references": list(a.references), "frequency": a.frequency, "onset": a.onset}
 
 
 def _step_row(step: Step, node_index: dict[str, int], edge_ids: dict[Any, int]) -> dict[str, Any]:
@@ -313,11 +324,13 @@ def render_html(model: MapModel, positions: Positions, options: PageOptions | No
         "views": [list(v) for v in options.views], "base": BASE,
         "centre": sorted(model.concepts).index(options.centre) if options.centre in model.concepts else None,
         "sources": [{"iri": s, "title": t} for s, t in sources],
+        "acknowledgements": list(model.acknowledgements),
     }
     template = _environment().get_template("concept-map.html.j2")
     return template.render(
         title=options.title, subtitle=options.subtitle, links=options.links, embed=options.embed,
         sources=page["sources"], counts=(len(nodes), data["edgeCount"]),
+        acknowledgements=model.acknowledgements,
         data_json=json_for_script(page),
         vis_js=_asset("vis-network", "vis-network.min.js"),
         map_js="\n".join(_asset("conceptmap", name) for name in SCRIPTS),

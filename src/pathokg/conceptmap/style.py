@@ -41,6 +41,9 @@ STYLES: dict[str, Style] = {
     "ChemicalEntity": Style("#BAB0AC", "ellipse", "#5E5551"),
     "DrugClass": Style("#D9C7B0", "ellipse", "#6B5A45", True),
     "ClinicalOutcome": Style("#FF9DA7", "box", "#A3414D"),
+    # content of the Human Phenotype Ontology (the HPO view): colours of their own, teal
+    "HpoPhenotype": Style("#9ED9DF", "box", "#00515C"),
+    "HpoDisease": Style("#C9DDE0", "ellipse", "#2F5A60", True),
 }
 
 #: for categories this table does not know (another ontology's), in a fixed order.

@@ -28,12 +28,15 @@ MARGIN = 40
 #: Edge colours by style (inferred edges are dashed grey, as on the page).
 EDGE_STYLES = {"stated": ("#5b5b5b", ""), "inferred": ("#8a8a8a", "10 8"),
                "hedged": ("#7a5a00", "2 5"), "conditional": ("#7a3e9d", "12 4 2 4"),
-               "investigational": ("#b03a2e", "4 4")}
+               "investigational": ("#b03a2e", "4 4"),
+               "hpo": ("#00798c", "1 4"), "mapping": ("#3d5a80", "8 3 1 3")}
 #: What each edge style means, for the legends of the SVG and the page.
 EDGE_STYLE_TEXT = {"stated": "stated in the article", "inferred": "inferred by reasoning",
                    "hedged": "stated with a hedge (typical, possible, promising)",
                    "conditional": "stated under a condition",
-                   "investigational": "under investigation"}
+                   "investigational": "under investigation",
+                   "hpo": "the Human Phenotype Ontology's (HPO's), not the article's",
+                   "mapping": "pathokg's mapping to HPO, not the article's"}
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
@@ -193,7 +196,8 @@ def render_svg(model: MapModel, positions: Positions, categories: list[dict[str,
     out.append("</g></g>")
     out += _legend(categories, {e.style for e in edges}, width - LEGEND_WIDTH + 16, HEADER + 10)
     left_out = len(edges) - len(labels)
-    foot = source + (f" · {left_out} relation labels left out where they would overlap (the HTML map "
+    foot = source + "".join(f" · {a}" for a in model.acknowledgements)
+    foot += (f" · {left_out} relation labels left out where they would overlap (the HTML map "
                      "shows every one)" if left_out else "")
     out.append(_text([foot], 24, height - 18, 14, fill="#555555"))
     out.append("</svg>")

@@ -1,6 +1,7 @@
 """Views that teach: named maps, each a CONSTRUCT query in ``queries/map/view-<name>.rq``.
 
-A view file's header says how to lay it out (``#+ layout: radial|pathway|force``), which concept
+A view file's header says what it draws (``#+ draws: hpo``: HPO's content too, see :mod:`.hpo`;
+such a view takes its concept as a ``#+ param``), how to lay it out (``#+ layout: radial|pathway|force``), which concept
 stands at its centre (``#+ centre:``, relative to the base IRI) and, for a radial view, its sectors
 in order (``#+ sector: Title = family, ...``, one line each, see :mod:`.sectors`: they are also the
 headings drawn on the map and the steps of its story) or, for a pathway, the relation that orders
@@ -33,6 +34,8 @@ class View:
     centre: str | None = None
     sectors: tuple[Sector, ...] = ()
     backbone: str | None = None
+    #: ``hpo``: the view draws HPO's content too (:mod:`.hpo`); by default only pathokg's concepts
+    draws: str | None = None
 
 
 def view_names() -> list[str]:
@@ -41,8 +44,8 @@ def view_names() -> list[str]:
 
 
 def layout_hints(query: QueryFile) -> dict[str, str]:
-    """The ``#+ layout/centre/backbone`` header lines of a query file."""
-    return {key: value for key in ("layout", "centre", "backbone")
+    """The ``#+ layout/centre/backbone/draws`` header lines of a query file."""
+    return {key: value for key in ("layout", "centre", "backbone", "draws")
             if (value := query.header(key)) is not None}
 
 
@@ -71,6 +74,7 @@ def view_of_query(query: QueryFile) -> View:
         centre=BASE + hints["centre"] if "centre" in hints else None,
         sectors=tuple(parse_sector(v, str(query.path)) for k, v in query.headers if k == "sector"),
         backbone=str(PKO[hints["backbone"]]) if "backbone" in hints else None,
+        draws=hints.get("draws"),
     )
 
 
@@ -85,3 +89,17 @@ def get_view(name: str) -> View:
     if not path.is_file():
         raise UnknownViewError(f"unknown view {name!r}; views: {', '.join(view_names())}")
     return replace(view_of_query(read_query_file(path)), name=name)
+
+
+def view_has_params(name: str) -> bool:
+    """Whether a view takes parameters (``#+ param`` lines, e.g. the HPO view's concept); an
+    unknown view takes none.
+
+    >>> view_has_params("hpo"), view_has_params("dc"), view_has_params("nonesuch")
+    (True, False, False)
+    """
+    try:
+        chosen = get_view(name)
+    except UnknownViewError:
+        return False
+    return chosen.query is not None and bool(chosen.query.params)

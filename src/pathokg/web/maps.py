@@ -80,7 +80,8 @@ def home(request: Request) -> Response:
             summary="The concept map: a view, a concept's neighbourhood or a named query's result")
 def concept_map(
     request: Request,
-    view: Annotated[str, Query(description="overview, dc, mechanism or ckd")] = "overview",
+    view: Annotated[str, Query(description="overview, dc, mechanism, ckd or hpo (hpo takes "
+                                           "concept=...)")] = "overview",
     focus: Annotated[str | None, Query(description="a concept: label, synonym, id or IRI")] = None,
     depth: Annotated[int, Query(ge=0, le=5, description="relations away from focus")] = 1,
     query: Annotated[str | None, Query(description="a named query whose result to draw; its "
@@ -88,9 +89,12 @@ def concept_map(
     inferred: Annotated[bool, Query(description="add inferred relations (dashed)")] = False,
 ) -> Response:
     """One self-contained HTML page; the same page ``pathokg map`` writes."""
+    from ..conceptmap.views import view_has_params
+
     params = {k: v for k, v in request.query_params.items() if k not in MAP_ARGUMENTS}
-    if params and query is None:
-        return PlainTextResponse(f"{QueryError(f'parameters {sorted(params)} need ?query=NAME')}\n",
+    if params and query is None and not view_has_params(view):
+        refused = QueryError(f"parameters {sorted(params)} need ?query=NAME or a view with parameters")
+        return PlainTextResponse(f"{refused}\n",
                                  status_code=QueryError.http_status)
     return _page(request, params, view=view, focus=focus, depth=depth, query=query, inferred=inferred)
 

@@ -65,7 +65,9 @@
     inferred: { dashes: [10, 8], color: { color: "#8a8a8a", highlight: "#4a4a4a", hover: "#4a4a4a" } },
     hedged: { dashes: [2, 5], color: { color: "#7a5a00", highlight: "#3d2d00", hover: "#3d2d00" } },
     conditional: { dashes: [12, 4, 2, 4], color: { color: "#7a3e9d", highlight: "#3d1f4f", hover: "#3d1f4f" } },
-    investigational: { dashes: [4, 4], color: { color: "#b03a2e", highlight: "#581d17", hover: "#581d17" } }
+    investigational: { dashes: [4, 4], color: { color: "#b03a2e", highlight: "#581d17", hover: "#581d17" } },
+    hpo: { dashes: [1, 4], color: { color: "#00798c", highlight: "#003c46", hover: "#003c46" } },
+    mapping: { dashes: [8, 3, 1, 3], color: { color: "#3d5a80", highlight: "#1e2d40", hover: "#1e2d40" } }
   };
   function edgeItem(i) {
     var item = { id: i, from: E[3 * i], to: E[3 * i + 1] };
@@ -293,7 +295,7 @@
     var ul = document.getElementById("edge-legend");
     var present = { stated: false };
     for (var k = 0; k < edgeCount; k++) { present[edge(k).style] = true; }
-    ["stated", "inferred", "hedged", "conditional", "investigational"].forEach(function (key) {
+    ["stated", "inferred", "hedged", "conditional", "investigational", "hpo", "mapping"].forEach(function (key) {
       if (!present[key] && key !== "stated") { return; }
       var look = LOOK[key] || { dashes: [], color: { color: "#5b5b5b" } };
       var svg = document.createElementNS(SVGNS, "svg");
@@ -370,9 +372,37 @@
     return fig;
   }
   api.quoteFigure = quoteFigure;
+  var annotationsOf = {};
+  (DATA.annotations || []).forEach(function (row) { annotationsOf[row[0]] = row[1]; });
+  /* HPO's own evidence for an HPO edge: never shown as a quote of the article. */
+  function hpoEvidence(i, box) {
+    var meta = edge(i);
+    if (meta.style === "mapping") {
+      box.appendChild(el("p", { "class": "mapping-note" },
+        "pathokg's curated mapping to the Human Phenotype Ontology (a verified cross-reference): not a statement of the article."));
+      return;
+    }
+    var from = nodeMeta[meta.from].src || nodeMeta[meta.to].src || "HPO";
+    var list = annotationsOf[i] || [];
+    box.appendChild(el("p", { "class": "hpo-note" }, list.length ?
+      "HPO's annotations (" + from + ", phenotype.hpoa): not statements of the article." :
+      "HPO's subclass axiom (" + from + "): not a statement of the article."));
+    if (!list.length) { return; }
+    var ul = el("ul", { "class": "hpo-annotations" });
+    list.forEach(function (a) {
+      var parts = [a.label + " (" + a.id + ")"];
+      if (a.evidence) { parts.push("evidence " + a.evidence); }
+      if (a.references.length) { parts.push("reference " + a.references.join(", ")); }
+      if (a.frequency) { parts.push("frequency " + a.frequency); }
+      if (a.onset) { parts.push("onset " + a.onset); }
+      ul.appendChild(el("li", { "class": "hpo-annotation" }, parts.join(" · ")));
+    });
+    box.appendChild(ul);
+  }
   function evidenceList(i) {
     var meta = edge(i);
     var box = el("div", { "class": "evidence" });
+    if (meta.style === "hpo" || meta.style === "mapping") { hpoEvidence(i, box); return box; }
     if (meta.inferred) {
       box.appendChild(el("p", { "class": "inferred-note" },
         "Inferred by reasoning from the ontology: no passage of the article states it directly."));
@@ -415,6 +445,7 @@
     var c = el("p", { "class": "category" });
     c.appendChild(swatch(cat)); c.appendChild(el("span", null, cat.label));
     body.appendChild(c);
+    if (m.src) { body.appendChild(el("p", { "class": "from-source" }, "From " + m.src + " (the Human Phenotype Ontology), unaltered: not pathokg's or the article's.")); }
     if (m.s.length) { body.appendChild(el("p", { "class": "synonyms" }, "Also called: " + m.s.join(", "))); }
     if (m.d) { body.appendChild(el("p", { "class": "definition" }, m.d)); }
     if (typeof DATA.conceptPages === "string" && m.iri.indexOf(DATA.base) === 0) {
