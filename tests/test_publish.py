@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -17,8 +18,15 @@ import pathokg
 from pathokg.cli import main
 from pathokg.errors import ArgumentError, RemoteError
 from pathokg.paths import NTRIPLES
-from pathokg.release.publish import PublishReport, default_query_endpoint, publish, verify
-from pathokg.vocab import DATASET_IRI
+from pathokg.release.publish import (
+    PublishReport,
+    default_query_endpoint,
+    publish,
+    publish_payloads,
+    release_payloads,
+    verify,
+)
+from pathokg.vocab import DATASET_IRI, STAGING_GRAPHS
 
 from .helpers import require
 from .helpers.triplestores import (
@@ -160,3 +168,65 @@ def test_the_plain_query_url_answers_like_the_embedded_graph(
     local_cli = CliRunner().invoke(main, ["query", "risk-factors", "--format", "tsv", "--release",
                                           str(release_dir)])
     assert cli.output == local_cli.output and len(cli.output.splitlines()) > 10
+
+
+# ---- a failed publish leaves the store as it was ------------------------------------------------
+
+def _ask(client: httpx.Client, url: str, query: str) -> list[tuple[str, ...]]:
+    response = client.post(url, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    response.raise_for_status()
+    rows = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+    return sorted(tuple(str(row[i]) for i in range(len(rows.variables))) for row in rows)
+
+
+def _state(client: httpx.Client, url: str, graphs: list[str], *, whole: bool) -> dict[str, object]:
+    """What the store holds in each graph: the count per predicate (and on Oxigraph, which has no
+    result-size limit, every triple), and any staging graph left behind."""
+    state: dict[str, object] = {}
+    for g in graphs:
+        state[g] = _ask(client, url, f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} GROUP BY ?p")
+        if whole:
+            state[g + " triples"] = _ask(client, url, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+    state["staging"] = _ask(client, url, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                                         f"FILTER(STRSTARTS(STR(?g), \"{STAGING_GRAPHS}\")) }}")
+    return state
+
+
+def _broken(payloads: dict[str, bytes], how: str) -> dict[str, bytes]:
+    """The release's payloads, changed so that replacing any graph would show (every label
+    dropped from the first), with the last one broken midway: a syntax error (the store refuses
+    the upload) or a repeated line (the store holds one triple fewer than the file's lines)."""
+    changed = dict(payloads)
+    first, last = next(iter(payloads)), list(payloads)[-1]
+    changed[first] = b"".join(line for line in payloads[first].splitlines(keepends=True)
+                              if b"<http://www.w3.org/2000/01/rdf-schema#label>" not in line)
+    lines = payloads[last].splitlines(keepends=True)
+    half = len(lines) // 2
+    extra = [b"<urn:x> <urn:y> \"unterminated .\n"] if how == "syntax" else [lines[half]]
+    changed[last] = b"".join(lines[:half] + extra + lines[half:])
+    assert changed[first] != payloads[first]
+    return changed
+
+
+@pytest.mark.parametrize("how", ["syntax", "count"])
+@pytest.mark.parametrize("store", ["oxigraph", "virtuoso"])
+def test_a_failed_publish_leaves_the_store_as_it_was(store: str, how: str, request: pytest.FixtureRequest,
+                                                     release_dir: Path) -> None:
+    request.getfixturevalue(f"on_{store}")
+    server = request.getfixturevalue(store)
+    credentials = {} if store == "oxigraph" else {"user": VIRTUOSO_USER, "password": VIRTUOSO_PASSWORD}
+    payloads = release_payloads(release_dir)
+    graphs = list(payloads)
+    with httpx.Client(timeout=120) as client:
+        before = _state(client, server.query_url, graphs, whole=store == "oxigraph")
+        assert all(before[g] for g in graphs) and before["staging"] == []
+        with pytest.raises(RemoteError, match="nothing was replaced") as failed:
+            publish_payloads(server.store_url, _broken(payloads, how), **credentials)
+        assert ("partial load" in str(failed.value)) == (how == "count")
+        assert _state(client, server.query_url, graphs, whole=store == "oxigraph") == before
+    # and the same publish, unbroken, replaces them all (the test can see a replacement)
+    publish_payloads(server.store_url, {**payloads, graphs[0]: _broken(payloads, how)[graphs[0]]}, **credentials)
+    with httpx.Client(timeout=120) as client:
+        after = _state(client, server.query_url, graphs, whole=False)
+    assert after[graphs[0]] != before[graphs[0]] and after["staging"] == []
+    publish_payloads(server.store_url, payloads, **credentials)  # as the other tests expect it

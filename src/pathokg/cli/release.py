@@ -66,6 +66,10 @@ def build_command(out: Path | None, sources: tuple[Path, ...], reasoner: bool | 
 @click.option("--query-endpoint", default=None,
               help="SPARQL query endpoint used to verify the count (default: /query next to an "
                    "Oxigraph /store, /sparql for Virtuoso, /<ds>/sparql for Fuseki /<ds>/data).")
+@click.option("--update-endpoint", default=None,
+              help="SPARQL Update endpoint that replaces the graphs once staged and counted "
+                   "(default: /update next to an Oxigraph /store, /sparql-auth for Virtuoso, "
+                   "/<ds>/update for Fuseki).")
 @click.option("--user", default=None, help="User name for the store.")
 @click.option("--password", default=None, envvar="PATHOKG_STORE_PASSWORD",
               help="Password (or set PATHOKG_STORE_PASSWORD).")
@@ -74,9 +78,10 @@ def build_command(out: Path | None, sources: tuple[Path, ...], reasoner: bool | 
 @release_option
 @timeout_option(600.0, "Seconds per request.")
 def publish_command(store: str, graph: str, inferred_graph: str, no_inferred: bool,
-                    query_endpoint: str | None, user: str | None, password: str | None, auth: str,
-                    release: Path | None, timeout: float) -> None:
-    """Replace the release's named graphs in a triplestore, then verify the triple counts.
+                    query_endpoint: str | None, update_endpoint: str | None, user: str | None,
+                    password: str | None, auth: str, release: Path | None, timeout: float) -> None:
+    """Replace the release's named graphs in a triplestore: each is staged and counted first,
+    then all are replaced in one update; a failure leaves the store's graphs as they were.
 
     \b
     Examples:
@@ -89,7 +94,8 @@ def publish_command(store: str, graph: str, inferred_graph: str, no_inferred: bo
         password = click.prompt("password", hide_input=True)
     report = publish(store, release=release, graph=graph,
                      inferred_graph=None if no_inferred else inferred_graph,
-                     query_endpoint=query_endpoint, user=user, password=password, auth=auth,
+                     query_endpoint=query_endpoint, update_endpoint=update_endpoint, user=user,
+                     password=password, auth=auth,
                      timeout=timeout)
     for g in report.graphs:
         click.echo(f"published <{g.graph}>: {g.triples} triples, verified by count "

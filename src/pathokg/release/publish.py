@@ -1,11 +1,19 @@
 """Publish the release into a triplestore with the SPARQL 1.1 Graph Store HTTP Protocol.
 
-``PUT <store>?graph=<IRI>`` with the release's N-Triples replaces the named graph in one request
-(as atomic as the store makes a PUT: Oxigraph and Virtuoso do it in one transaction). The entailed
-triples the build wrote (``pathokg-inferred.ttl``) go into a second named graph, so that a query
-sent with both graphs as its default graph sees what the embedded engine sees. Each graph is then
-counted with ``queries/publish/count-graph.rq`` on the store's query endpoint; a different count
-is a partial load and an error.
+A publish never writes into the graphs it replaces until everything has arrived:
+
+1. each payload is uploaded (``PUT <store>?graph=<staging IRI>``) into a staging graph of its own
+   (:data:`~pathokg.vocab.STAGING_GRAPHS` + a fresh token), and counted there with
+   ``queries/publish/count-graph.rq``; a refused upload, a cut connection or a count different
+   from the file's stops the publish, the staging graphs are dropped
+   (``queries/publish/drop-graph.rq``) and the published graphs are exactly as they were;
+2. then one SPARQL Update request moves every staging graph onto its target
+   (``queries/publish/replace-graph.rq``, ``MOVE``, one operation per graph); Oxigraph runs an
+   update request as one transaction, so the release's graphs change together or not at all;
+3. each target is counted again.
+
+The entailed triples the build wrote (``pathokg-inferred.ttl``) go into a second named graph, so
+that a query sent with both graphs as its default graph sees what the embedded engine sees.
 
 >>> report = publish("http://127.0.0.1:7878/store")    # doctest: +SKIP
 >>> report.endpoint                                     # doctest: +SKIP
@@ -14,7 +22,9 @@ is a partial load and an error.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,14 +38,21 @@ from ..paths import INFERRED, NTRIPLES, PUBLISH_QUERIES
 from ..querying.files import read_query_file
 from ..querying.release import OPTIONAL_GRAPH_FILES, release_folder
 from ..querying.remote import check_url
-from ..vocab import DATASET_IRI, INFERRED_GRAPH
+from ..vocab import DATASET_IRI, INFERRED_GRAPH, STAGING_GRAPHS
 
 COUNT_QUERY = PUBLISH_QUERIES / "count-graph.rq"
+REPLACE_UPDATE = PUBLISH_QUERIES / "replace-graph.rq"
+DROP_UPDATE = PUBLISH_QUERIES / "drop-graph.rq"
 #: store path suffix -> query endpoint path, for the stores whose layout is known
 QUERY_ENDPOINTS = {"/store": "/query",                       # Oxigraph server
                    "/sparql-graph-crud-auth": "/sparql",     # Virtuoso (digest auth)
                    "/sparql-graph-crud": "/sparql",          # Virtuoso (anonymous, if enabled)
                    "/data": "/sparql"}                       # Apache Jena Fuseki (/<dataset>/data)
+#: store path suffix -> update endpoint path
+UPDATE_ENDPOINTS = {"/store": "/update",                     # Oxigraph server
+                    "/sparql-graph-crud-auth": "/sparql-auth",  # Virtuoso (digest auth)
+                    "/sparql-graph-crud": "/sparql",         # Virtuoso (anonymous, if enabled)
+                    "/data": "/update"}                      # Apache Jena Fuseki
 _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 
 
@@ -83,23 +100,27 @@ def with_default_graphs(endpoint: str, graphs: list[str]) -> str:
     return endpoint + ("&" if "?" in endpoint else "?") + extra
 
 
-def default_query_endpoint(store: str) -> str:
-    """The query endpoint next to a Graph Store endpoint, for Oxigraph, Virtuoso and Fuseki.
+def default_query_endpoint(store: str, layouts: dict[str, str] = QUERY_ENDPOINTS,
+                           kind: str = "query") -> str:
+    """The query (or update) endpoint next to a Graph Store endpoint, for Oxigraph, Virtuoso and
+    Fuseki.
 
     >>> default_query_endpoint("http://127.0.0.1:8890/sparql-graph-crud-auth")
     'http://127.0.0.1:8890/sparql'
     >>> default_query_endpoint("http://localhost:7878/store")
     'http://localhost:7878/query'
+    >>> default_query_endpoint("http://localhost:7878/store", UPDATE_ENDPOINTS, "update")
+    'http://localhost:7878/update'
 
     :raises ArgumentError: when the store's layout is unknown (pass ``--query-endpoint``).
     """
     parts = urlsplit(store)
-    for suffix, query_path in QUERY_ENDPOINTS.items():
+    for suffix, query_path in layouts.items():
         if parts.path.rstrip("/").endswith(suffix):
             path = parts.path.rstrip("/")[: -len(suffix)] + query_path
             return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-    raise ArgumentError(f"cannot tell the query endpoint of the store {store}; "
-                      "pass --query-endpoint URL (the store's SPARQL query endpoint)")
+    raise ArgumentError(f"cannot tell the {kind} endpoint of the store {store}; "
+                        f"pass --{kind}-endpoint URL (the store's SPARQL {kind} endpoint)")
 
 
 def _check_iri(iri: str) -> str:
@@ -112,6 +133,39 @@ def count_query(graph_iri: str) -> str:
     """The count query of ``queries/publish/count-graph.rq`` for one named graph."""
     text = read_query_file(COUNT_QUERY).text
     return text.replace("?_graph", f"<{_check_iri(graph_iri)}>")
+
+
+def replace_update(moves: dict[str, str]) -> str:
+    """One update request that moves each staging graph onto its target (``{staging: target}``).
+
+    >>> replace_update({"urn:s": "urn:t"}).splitlines()[-1]
+    'MOVE SILENT GRAPH <urn:s> TO GRAPH <urn:t>'
+    """
+    text = read_query_file(REPLACE_UPDATE).text
+    return " ;\n".join(text.replace("?_staging", f"<{_check_iri(s)}>").replace("?_graph", f"<{_check_iri(t)}>")
+                       for s, t in moves.items())
+
+
+def drop_update(graphs: list[str]) -> str:
+    """One update request that drops these (staging) graphs."""
+    text = read_query_file(DROP_UPDATE).text
+    return " ;\n".join(text.replace("?_graph", f"<{_check_iri(g)}>") for g in graphs)
+
+
+def send_update(client: httpx.Client, update_endpoint: str, update: str) -> None:
+    """Send one SPARQL Update request.
+
+    :raises RemoteError: unreachable endpoint, refused credentials or an error answer.
+    """
+    try:
+        response = client.post(update_endpoint, data={"update": update})
+    except httpx.HTTPError as exc:
+        raise RemoteError(f"cannot reach the update endpoint {update_endpoint}: {exc}") from None
+    if response.status_code in (401, 403):
+        raise _refused(response, update_endpoint)
+    if not 200 <= response.status_code < 300:
+        raise RemoteError(f"the update endpoint {update_endpoint} answered HTTP "
+                          f"{response.status_code}: {response.text[:300]}")
 
 
 def _auth(user: str | None, password: str | None, scheme: str) -> httpx.Auth | None:
@@ -190,7 +244,7 @@ def verify(client: httpx.Client, query_endpoint: str, graph_iri: str, expected: 
     found = count_triples(client, query_endpoint, graph_iri)
     if found != expected:
         raise RemoteError(f"partial load: the store holds {found} triples in <{graph_iri}> but "
-                          f"{expected} were sent; publish again (a PUT replaces the whole graph)")
+                          f"{expected} were sent")
     return time.perf_counter() - started
 
 
@@ -218,24 +272,61 @@ def _ntriples(path: Path) -> bytes:
 
 
 def publish_payloads(store: str, payloads: dict[str, bytes], *, query_endpoint: str | None = None,
-                     user: str | None = None, password: str | None = None, auth: str = "digest",
+                     update_endpoint: str | None = None, user: str | None = None,
+                     password: str | None = None, auth: str = "digest",
                      timeout: float = 600.0) -> PublishReport:
-    """PUT each payload into its named graph, then verify every count."""
+    """Stage each payload in a graph of its own and count it there; then replace every target
+    graph in one update request and count the targets (see the module docstring).
+
+    :raises RemoteError: on any failure; the target graphs are then as they were.
+    """
     check_url(store, "--store")
     endpoint = check_url(query_endpoint, "--query-endpoint") if query_endpoint else \
         default_query_endpoint(store)
+    updates = check_url(update_endpoint, "--update-endpoint") if update_endpoint else \
+        default_query_endpoint(store, UPDATE_ENDPOINTS, "update")
+    for graph_iri in payloads:
+        _check_iri(graph_iri)
+    token = secrets.token_hex(8)
+    staging = {graph_iri: f"{STAGING_GRAPHS}{token}/{n}" for n, graph_iri in enumerate(payloads)}
     report = PublishReport(store, endpoint)
     with httpx.Client(auth=_auth(user, password, auth), timeout=timeout) as client:
-        for graph_iri, data in payloads.items():
-            expected = sum(1 for line in data.splitlines() if line.strip() and not line.startswith(b"#"))
-            upload = put_graph(client, store, graph_iri, data)
-            checked = verify(client, endpoint, graph_iri, expected)
-            report.graphs.append(PublishedGraph(graph_iri, expected, upload, checked))
+        staged: list[str] = []
+        try:
+            for graph_iri, data in payloads.items():
+                expected = sum(1 for line in data.splitlines() if line.strip() and not line.startswith(b"#"))
+                staged.append(staging[graph_iri])
+                upload = put_graph(client, store, staging[graph_iri], data)
+                verify(client, endpoint, staging[graph_iri], expected)
+                report.graphs.append(PublishedGraph(graph_iri, expected, upload, 0.0))
+        except RemoteError as exc:
+            _drop_quietly(client, updates, staged)
+            raise RemoteError(f"{exc} (nothing was replaced: the store's graphs are as they were)") from None
+        started = time.perf_counter()
+        try:
+            send_update(client, updates, replace_update({staging[g.graph]: g.graph for g in report.graphs}))
+        except RemoteError:
+            _drop_quietly(client, updates, staged)
+            raise
+        for g in report.graphs:
+            g.verify_seconds = verify(client, endpoint, g.graph, g.triples)
+        report.graphs[0].upload_seconds += time.perf_counter() - started - sum(
+            g.verify_seconds for g in report.graphs)
     return report
+
+
+def _drop_quietly(client: httpx.Client, update_endpoint: str, graphs: list[str]) -> None:
+    """Drop the staging graphs of a failed publish; a store that cannot be reached keeps them
+    (they are named as pathokg's staging graphs, and the next publish does not read them)."""
+    if not graphs:
+        return
+    with contextlib.suppress(RemoteError):
+        send_update(client, update_endpoint, drop_update(graphs))
 
 
 def publish(store: str, *, release: Path | str | None = None, graph: str = str(DATASET_IRI),
             inferred_graph: str | None = str(INFERRED_GRAPH), query_endpoint: str | None = None,
+            update_endpoint: str | None = None,
             user: str | None = None, password: str | None = None, auth: str = "digest",
             timeout: float = 600.0) -> PublishReport:
     """Put the release into a Graph Store Protocol endpoint and verify it by count.
@@ -246,11 +337,14 @@ def publish(store: str, *, release: Path | str | None = None, graph: str = str(D
     :param inferred_graph: the named graph for the entailed triples (replaced), or ``None`` to
         publish the asserted release only.
     :param query_endpoint: the SPARQL endpoint used to count (default: derived from ``store``).
+    :param update_endpoint: the SPARQL Update endpoint that replaces the graphs once staged
+        (default: derived from ``store``).
     :param user: user name; with ``password`` and ``auth`` (``digest`` or ``basic``).
     :raises RemoteError: unreachable store, refused credentials, an error answer or a partial load.
     """
     check_url(store, "--store")  # before reading the release
     payloads = release_payloads(release, inferred=inferred_graph is not None, graph=graph,
                                 inferred_graph=inferred_graph or "")
-    return publish_payloads(store, payloads, query_endpoint=query_endpoint, user=user,
+    return publish_payloads(store, payloads, query_endpoint=query_endpoint,
+                            update_endpoint=update_endpoint, user=user,
                             password=password, auth=auth, timeout=timeout)
