@@ -5,11 +5,18 @@
    (``--no-reasoner``, so the numbers are the graph's, not Java's).
 2. Every named query's median latency on the embedded engine (pyoxigraph, in memory) over the
    slim and the full release, with each query's default parameters, and the time to load each.
+3. ``--serve``: ``pathokg serve`` on the full release: time to ``/health`` ok, RSS of the server
+   and its workers, every named query through ``/sparql`` (median and p95, answer cache off), and
+   lookup throughput with 4 clients.
+4. ``--publish``: ``pathokg publish`` of the full release into a fresh Oxigraph server and a fresh
+   Virtuoso (tests/helpers starters): seconds per graph and in all.
 
     .venv/bin/pip install -e '.[hpo]'
-    .venv/bin/python scripts/bench_hpo.py [--repeat 7] [--keep DIR]
+    .venv/bin/python scripts/bench_hpo.py [--repeat 7] [--keep DIR] [--serve] [--publish]
+    .venv/bin/python scripts/bench_hpo.py --full DIR --serve --publish   # a full release built before
 
-About 3 minutes on 2 cores. Run it on an idle machine: the numbers are wall times.
+About 3 minutes on 2 cores (builds and embedded), plus about 2 for --serve and 5 for --publish.
+Run it on an idle machine: the numbers are wall times.
 """
 
 from __future__ import annotations
@@ -27,6 +34,9 @@ from pathokg.querying.engine import Engine
 from pathokg.querying.files import list_queries
 from pathokg.querying.params import bind_params
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the process helpers live in tests/helpers
+sys.path.insert(0, str(ROOT / "scripts"))
 TARGET_MS = 50.0
 
 
@@ -58,11 +68,88 @@ def medians(engine: Engine, repeat: int) -> dict[str, tuple[float, int]]:
     return out
 
 
+def _post(port: int, text: str) -> float:
+    """Seconds for one /sparql form POST, answer read."""
+    import http.client
+    from urllib.parse import urlencode
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    t = time.perf_counter()
+    conn.request("POST", "/sparql", urlencode({"query": text}),
+                 {"Content-Type": "application/x-www-form-urlencoded",
+                  "Accept": "application/sparql-results+json"})
+    response = conn.getresponse()
+    response.read()
+    seconds = time.perf_counter() - t
+    conn.close()
+    if response.status != 200:
+        raise RuntimeError(f"/sparql answered {response.status}")
+    return seconds
+
+
+def serve(full: Path, repeat: int, seconds: float) -> None:
+    """pathokg serve on the full release: start, memory, each named query, throughput."""
+    from bench_load import Server, load_test, rss_mib, sparql_posts
+    from bench_queries import lookup_requests
+
+    with Server(release=full, timeout=60.0, extra=("--result-cache", "0")) as server:
+        print("\n## pathokg serve on the full release (answer cache off)\n")
+        print(f"healthy after {server.ready_after:.1f} s; RSS server + workers {rss_mib(server.proc.pid):.0f} MiB\n")
+        print("| query | median ms | p95 ms | under 50 ms |\n| --- | ---: | ---: | --- |")
+        over = []
+        for query in list_queries():
+            text = bind_params(query, {}).text
+            _post(server.port, text)
+            times = sorted(_post(server.port, text) * 1000 for _ in range(repeat))
+            median, p95 = statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
+            over += [] if median < TARGET_MS else [query.name]
+            print(f"| {query.name} | {median:.1f} | {p95:.1f} | {'yes' if median < TARGET_MS else 'NO'} |", flush=True)
+        print(f"\n{len(list_queries()) - len(over)} of {len(list_queries())} under {TARGET_MS:.0f} ms over HTTP"
+              + (f"; over: {', '.join(over)}" if over else ""))
+        _, texts = lookup_requests(Engine.from_release(full))
+        result = load_test(server.base, sparql_posts("/sparql", texts), seconds, clients=4)
+        print(f"\nlookups through /sparql, 4 clients, {seconds:.0f} s: {result.rps:,.0f} req/s, "
+              f"p50 {result.p50_ms:.2f} ms, p95 {result.p95_ms:.2f} ms, errors {result.errors}; "
+              f"RSS after {rss_mib(server.proc.pid):.0f} MiB")
+
+
+def publish_full(full: Path) -> None:
+    """pathokg publish of the full release into a fresh Oxigraph server and Virtuoso."""
+    from pathokg.release.publish import publish
+    from tests.helpers.triplestores import VIRTUOSO_PASSWORD, VIRTUOSO_USER, OxigraphServer, VirtuosoServer
+
+    print("\n## pathokg publish of the full release\n")
+    print("| store | graph | triples | upload s | count s |\n| --- | --- | ---: | ---: | ---: |")
+    for name, cls, credentials in (("Oxigraph server", OxigraphServer, {}),
+                                   ("Virtuoso", VirtuosoServer,
+                                    {"user": VIRTUOSO_USER, "password": VIRTUOSO_PASSWORD})):
+        with cls() as store:
+            t = time.perf_counter()
+            report = publish(store.store_url, release=full, timeout=1800, **credentials)
+            total = time.perf_counter() - t
+            for g in report.graphs:
+                print(f"| {name} | {g.graph.rsplit('/', 1)[-1]} | {g.triples:,} | {g.upload_seconds:.1f} | "
+                      f"{g.verify_seconds:.1f} |", flush=True)
+            print(f"| {name} | all ({'staged, one update' if report.atomic else 'graph by graph'}) | "
+                  f"{sum(g.triples for g in report.graphs):,} | {total:.1f} (with reading the release) | |")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=7, help="runs per median")
     ap.add_argument("--keep", type=Path, default=None, help="write the releases here and keep them")
+    ap.add_argument("--full", type=Path, default=None,
+                    help="a full release built before: skip the builds and the embedded table")
+    ap.add_argument("--serve", action="store_true", help="measure pathokg serve on the full release")
+    ap.add_argument("--publish", action="store_true", help="measure publishing the full release")
+    ap.add_argument("--seconds", type=float, default=8.0, help="the throughput run's length")
     args = ap.parse_args()
+    if args.full is not None:
+        if args.serve:
+            serve(args.full, args.repeat, args.seconds)
+        if args.publish:
+            publish_full(args.full)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
         print("## pathokg build (--no-reasoner), one process each\n")
@@ -92,6 +179,10 @@ def main() -> int:
             print(f"| {name} | {ms_s:.1f} ({n_s}) | {ms_f:.1f} ({n_f}) | {'yes' if ok else 'NO'} |")
         print(f"\n{len(results['full']) - len(over)} of {len(results['full'])} under {TARGET_MS:.0f} ms at full"
               + (f"; over: {', '.join(over)}" if over else ""))
+        if args.serve:
+            serve(root / "release-full", args.repeat, args.seconds)
+        if args.publish:
+            publish_full(root / "release-full")
     return 0
 
 

@@ -20,6 +20,7 @@ from pathokg.errors import ArgumentError, RemoteError
 from pathokg.paths import NTRIPLES
 from pathokg.release.publish import (
     PublishReport,
+    count_triples,
     default_query_endpoint,
     publish,
     publish_payloads,
@@ -230,3 +231,31 @@ def test_a_failed_publish_leaves_the_store_as_it_was(store: str, how: str, reque
         after = _state(client, server.query_url, graphs, whole=False)
     assert after[graphs[0]] != before[graphs[0]] and after["staging"] == []
     publish_payloads(server.store_url, payloads, **credentials)  # as the other tests expect it
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "virtuoso"])
+def test_above_the_atomic_limit_each_graph_goes_by_the_bulk_path(store: str, request: pytest.FixtureRequest,
+                                                                  release_dir: Path) -> None:
+    # a full-HPO release (3 million triples) takes this path: every graph in place and counted
+    server = request.getfixturevalue(store)
+    credentials = {} if store == "oxigraph" else {"user": VIRTUOSO_USER, "password": VIRTUOSO_PASSWORD}
+    payloads = release_payloads(release_dir)
+    report = publish_payloads(server.store_url, payloads, atomic_limit=0, **credentials)
+    assert not report.atomic and [g.graph for g in report.graphs] == list(payloads)
+    with httpx.Client(timeout=60) as client:
+        for g in report.graphs:
+            assert g.triples == count_triples(client, server.query_url, g.graph) > 0
+    staged = publish_payloads(server.store_url, payloads, **credentials)
+    assert staged.atomic and staged.replace_seconds > 0
+
+
+def test_virtuoso_uploads_in_requests_that_keep_blank_nodes_together() -> None:
+    from pathokg.release.publish import ntriples_chunks
+
+    data = b"".join(f"<urn:s{i}> <urn:p> _:b{i % 7} .\n_:b{i % 7} <urn:q> \"{i}\" .\n".encode() for i in range(50))
+    data += b"".join(f"<urn:s{i}> <urn:p> <urn:o> .\n".encode() for i in range(30))
+    chunks = ntriples_chunks(data, 10)
+    assert sorted(b"".join(chunks).splitlines()) == sorted(data.splitlines())
+    for label in {f"_:b{k} ".encode() for k in range(7)}:
+        assert sum(label in c for c in chunks) == 1, label
+    assert max(c.count(b"\n") for c in chunks if b"_:" not in c) <= 10

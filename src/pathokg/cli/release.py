@@ -88,7 +88,7 @@ def publish_command(store: str, graph: str, inferred_graph: str, no_inferred: bo
       pathokg publish --store http://localhost:7878/store
       pathokg publish --store http://localhost:8890/sparql-graph-crud-auth --user dba --password dba
     """
-    from ..release.publish import publish
+    from ..release.publish import ATOMIC_LIMIT, publish
 
     if user is not None and password is None:
         password = click.prompt("password", hide_input=True)
@@ -97,6 +97,10 @@ def publish_command(store: str, graph: str, inferred_graph: str, no_inferred: bo
                      query_endpoint=query_endpoint, update_endpoint=update_endpoint, user=user,
                      password=password, auth=auth,
                      timeout=timeout)
+    click.echo("staged and counted every graph, then replaced them all in one update "
+               f"({report.replace_seconds:.2f} s)" if report.atomic else
+               f"above {ATOMIC_LIMIT:,} triples: replaced one graph at a time by the store's bulk path "
+               "(not one transaction)")
     for g in report.graphs:
         click.echo(f"published <{g.graph}>: {g.triples} triples, verified by count "
                    f"(upload {g.upload_seconds:.2f} s, count {g.verify_seconds:.2f} s)")
