@@ -170,11 +170,15 @@ def send_update(client: httpx.Client, update_endpoint: str, update: str) -> None
         response = client.post(update_endpoint, data={"update": update})
     except httpx.HTTPError as exc:
         raise RemoteError(f"cannot reach the update endpoint {update_endpoint}: {exc}") from None
+    _check_answer(response, update_endpoint, f"the update endpoint {update_endpoint}", "")
+
+
+def _check_answer(response: httpx.Response, url: str, who: str, what: str) -> None:
+    """Refused credentials, or any answer other than 2xx, as a :class:`RemoteError`."""
     if response.status_code in (401, 403):
-        raise _refused(response, update_endpoint)
+        raise _refused(response, url)
     if not 200 <= response.status_code < 300:
-        raise RemoteError(f"the update endpoint {update_endpoint} answered HTTP "
-                          f"{response.status_code}: {response.text[:300]}")
+        raise RemoteError(f"{who} answered HTTP {response.status_code}{what}: {response.text[:300]}")
 
 
 def _auth(user: str | None, password: str | None, scheme: str) -> httpx.Auth | None:
@@ -297,11 +301,7 @@ def put_graph(client: httpx.Client, store: str, graph_iri: str, data: bytes,
         raise RemoteError(f"the store {store} did not answer in time ({client.timeout})") from None
     except httpx.HTTPError as exc:
         raise RemoteError(f"the upload to {store} failed: {exc}") from None
-    if response.status_code in (401, 403):
-        raise _refused(response, store)
-    if not 200 <= response.status_code < 300:
-        raise RemoteError(f"the store {store} answered HTTP {response.status_code} to the upload of "
-                          f"<{graph_iri}>: {response.text[:300]}")
+    _check_answer(response, store, f"the store {store}", f" to the upload of <{graph_iri}>")
     return time.perf_counter() - started
 
 
