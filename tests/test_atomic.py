@@ -86,3 +86,34 @@ def test_a_file_pathokg_did_not_write_is_kept(tmp_path: Path) -> None:
     assert mine.read_text() == "<p>mine</p>"
     write_file(mine, '<meta name="generator" content="pathokg concept map">', force=True)
     write_file(mine, '<meta name="generator" content="pathokg concept map"> again')  # ours now
+
+
+def test_a_signal_just_after_the_new_folder_is_made_leaves_nothing(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: a SIGTERM that came after tempfile.mkdtemp made the folder and before its name
+    was known left ``.dist.new-*`` behind (seen under load in
+    test_user_mistakes.py::test_an_interrupted_build_leaves_the_previous_release)."""
+    real_mkdir = os.mkdir
+
+    def mkdir_then_interrupted(path: str, *args: object, **kwargs: object) -> None:
+        real_mkdir(path, *args, **kwargs)
+        if ".new-" in os.fspath(path):
+            raise KeyboardInterrupt  # what a signal handler raises at that moment
+
+    monkeypatch.setattr(os, "mkdir", mkdir_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        replace_folder(tmp_path / "dist", lambda folder: None, marker=MARKER)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_temporary_name_that_is_taken_is_never_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one folder replace_folder cannot know is its own: a name already taken."""
+    import secrets
+
+    monkeypatch.setattr(secrets, "token_hex", lambda _n: "taken")
+    other = tmp_path / f".dist.new-{os.getpid()}-taken"
+    other.mkdir()
+    (other / "theirs.txt").write_text("not pathokg's", encoding="utf-8")
+    with pytest.raises(OutputError):
+        replace_folder(tmp_path / "dist", lambda folder: None, marker=MARKER)
+    assert (other / "theirs.txt").read_text(encoding="utf-8") == "not pathokg's"

@@ -74,3 +74,14 @@ def test_mapping_without_source_is_caught(mini_graph: Graph) -> None:
         g.remove((ax, PKO.mappingSource, None))
     assert "mapping-without-source-violation" in {v.rule for v in check_qc(g)}
     assert OWL.Axiom  # the mappings are annotated axioms too
+
+
+def test_no_term_found_that_contradicts_a_mapping_or_names_no_checker_is_caught(mini_graph: Graph) -> None:
+    g = copy_graph(mini_graph)
+    mapped = next(s for s in g.subjects(SKOS.exactMatch, None))
+    g.add((mapped, PKO.noTermFound, SKOS.exactMatch))  # no axiom: nobody said who checked
+    g.add((concept("kidney"), PKO.noTermFound, SKOS.related))
+    messages = [v.message for v in check_shacl(g)]
+    assert any("checked without a" in m and "term yet has the" in m for m in messages)
+    assert any("does not say who checked" in m for m in messages)
+    assert any("names a SKOS match property" in m for m in messages)

@@ -41,6 +41,8 @@ HPO_VOCABULARY_FILE = ONTOLOGY_DIR / "components" / "hpo-annotations.ttl"
 GRAPH_DIR = data_root() / "graph"
 SOURCES_DIR = GRAPH_DIR / "sources"
 XREFS_FILE = GRAPH_DIR / "mappings" / "verified-xrefs.tsv"
+#: concepts the verifier checked and found no standard term for (SSSOM's NoTermFound)
+NO_TERM_FILE = GRAPH_DIR / "mappings" / "no-term-found.tsv"
 #: the changelog, whose entry of the package's version dates the release (pathokg.curation.version)
 CHANGELOG_FILE = data_root() / "CHANGELOG.md"
 QUERIES_DIR = data_root() / "queries"

@@ -64,6 +64,9 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 PAV = Namespace("http://purl.org/pav/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+#: the SSSOM vocabulary (its sssom:NoTermFound marks a checked concept without a standard term)
+SSSOM_NAMESPACE = "https://w3id.org/sssom/"
+NO_TERM_FOUND = "sssom:NoTermFound"
 LICENSE_IRI = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 # OBO conventions (what ROBOT, OLS and OBO-format tools read): IAO:0000115 for definitions, OMO

@@ -5,14 +5,14 @@ the articles, their concepts (labels, synonyms by scope, definitions), their sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from ..errors import SourceError, SourceProblem
-from ..paths import ONTOLOGY_FILE, SOURCES_DIR, XREFS_FILE
+from ..paths import NO_TERM_FILE, ONTOLOGY_FILE, SOURCES_DIR, XREFS_FILE
 from ..rdf.store import new_graph, read_project_turtle
 from ..vocab import (
     MATCH_PROPERTIES,
@@ -31,7 +31,7 @@ from .model import Article, Concept
 from .obo import add_obo_annotations
 from .sources import read_sources
 from .version import ReleaseInfo, release_info
-from .xrefs import XrefRow, read_table, rows_for
+from .xrefs import NoTermRow, XrefRow, read_no_term_table, read_table, rows_for
 
 
 @dataclass
@@ -42,6 +42,8 @@ class Assembly:
     articles: list[Article]
     xref_rows: list[tuple[Concept, XrefRow]]
     release: ReleaseInfo
+    #: the concepts checked without a standard term, with the match type none was found for
+    no_term_rows: list[tuple[Concept, NoTermRow]] = field(default_factory=list)
 
 
 def load_ontology(path: Path = ONTOLOGY_FILE) -> Graph:
@@ -173,6 +175,49 @@ def resolve_xrefs(articles: list[Article], table: list[XrefRow], table_file: Pat
     return unique
 
 
+def resolve_no_terms(articles: list[Article], table: list[NoTermRow], mappings: list[tuple[Concept, XrefRow]],
+                     table_file: Path, known_names: set[str]) -> list[tuple[Concept, NoTermRow]]:
+    """Match the concepts' ``xrefs`` names to rows of the no-term table (rows of concepts the
+    sources do not have are unused, as in the verified table).
+
+    :raises SourceError: a row's concept is neither a concept name of the verified table nor a
+        concept's ``xrefs`` name (a typo), or the row says no term of a match type was found for a
+        concept that has a mapping of that type.
+    """
+    problems: list[SourceProblem] = []
+    pairs: list[tuple[Concept, NoTermRow]] = []
+    concepts = [c for a in articles for c in a.concepts if c.xref_concept is not None]
+    mapped: dict[tuple[str, str], list[str]] = {}
+    for c, r in mappings:
+        mapped.setdefault((c.id, r.match_type), []).append(r.curie)
+    for row in table:
+        named = [c for c in concepts if c.xref_concept == row.concept]
+        if not named and row.concept not in known_names:
+            problems.append(SourceProblem(
+                str(table_file), row.line, row.concept,
+                "is neither a concept of the verified table nor a curated concept's xrefs name",
+                "remove the row, or give the concept xrefs: " + row.concept))
+        for c in named:
+            curies = mapped.get((c.id, row.match_type))
+            if curies:
+                problems.append(SourceProblem(
+                    str(table_file), row.line, row.concept,
+                    f"says no {row.match_type} term exists, but concept {c.id!r} has the "
+                    f"{row.match_type} match {', '.join(sorted(curies))}",
+                    "one of the two tables is wrong: keep one"))
+            else:
+                pairs.append((c, row))
+    if problems:
+        raise SourceError(problems)
+    return sorted(pairs, key=lambda cr: (cr[0].id, cr[1].match_type))
+
+
+def _add_no_term(g: Graph, c: Concept, row: NoTermRow) -> None:
+    axiom = annotated(g, concept(c.id), PKO.noTermFound, MATCH_PROPERTIES[row.match_type])
+    g.add((axiom, RDFS.comment, Literal(row.note, lang="en")))
+    g.add((axiom, PKO.mappingSource, Literal(row.evidence)))
+
+
 def _add_release(g: Graph, info: ReleaseInfo) -> None:
     """The ontology's version (ODK style: a version IRI with the release date) and date."""
     g.add((ONTOLOGY_IRI, OWL.versionIRI, info.version_iri))
@@ -181,7 +226,8 @@ def _add_release(g: Graph, info: ReleaseInfo) -> None:
 
 
 def assemble(source_paths: list[Path] | None = None, *, ontology_file: Path = ONTOLOGY_FILE,
-             xrefs_file: Path = XREFS_FILE, release: ReleaseInfo | None = None) -> Assembly:
+             xrefs_file: Path = XREFS_FILE, no_term_file: Path = NO_TERM_FILE,
+             release: ReleaseInfo | None = None) -> Assembly:
     """Read the ontology and the sources and return the asserted graph.
 
     :param source_paths: the YAML files (default: every file in ``graph/sources``).
@@ -198,6 +244,8 @@ def assemble(source_paths: list[Path] | None = None, *, ontology_file: Path = ON
     articles = read_sources(list(paths), categories=categories, predicates=predicates)
     table = read_table(xrefs_file)
     xref_pairs = resolve_xrefs(articles, table, xrefs_file)
+    no_terms = resolve_no_terms(articles, read_no_term_table(no_term_file), xref_pairs, no_term_file,
+                                {r.concept for r in table})
 
     g = new_graph()
     g += ontology
@@ -214,6 +262,8 @@ def assemble(source_paths: list[Path] | None = None, *, ontology_file: Path = ON
                    [c for a in articles for c in a.caveats], sources)
     for c, row in xref_pairs:
         _add_mapping(g, c, row)
+    for c, no_term in no_terms:
+        _add_no_term(g, c, no_term)
     _add_release(g, info)
     add_obo_annotations(g)
-    return Assembly(g, articles, xref_pairs, info)
+    return Assembly(g, articles, xref_pairs, info, no_terms)

@@ -1,7 +1,8 @@
 """Verified cross-references: the project's copy of the verified table.
 
 Every external identifier in the graph comes from ``graph/mappings/verified-xrefs.tsv``, which holds
-rows of the shared verified table unchanged.
+rows of the shared verified table unchanged. ``graph/mappings/no-term-found.tsv`` records the
+concepts the verifier checked and found no standard term for, in the verifier's words.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from ..errors import SourceError, SourceProblem
 from ..vocab import MATCH_PROPERTIES, XREF_BASES
 
 COLUMNS = ["concept", "curie", "label_in_source", "match_type", "evidence"]
+#: the columns of the table of concepts checked without a standard term (graph/mappings/no-term-found.tsv)
+NO_TERM_COLUMNS = ["concept", "match_type", "note", "evidence"]
 
 
 @dataclass(frozen=True)
@@ -29,36 +32,78 @@ class XrefRow:
     line: int
 
 
+def _read_tsv(path: Path, columns: list[str]) -> tuple[list[tuple[int, list[str]]], list[SourceProblem]]:
+    """The data rows of a TSV file with the header ``columns``: (line number, cells), and the
+    problems of rows with another number of cells.
+
+    :raises SourceError: the file cannot be read or its header is not ``columns``.
+    """
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise SourceError([SourceProblem(str(path), None, "file", f"cannot be read: {exc}")]) from None
+    rows: list[tuple[int, list[str]]] = []
+    problems: list[SourceProblem] = []
+    with handle:
+        reader = csv.reader(handle, delimiter="\t")
+        header = next(reader, None)
+        if header != columns:
+            raise SourceError([SourceProblem(str(path), 1, "header", f"expected columns {columns}, found {header}")])
+        for number, cols in enumerate(reader, start=2):
+            if not cols:
+                continue
+            if len(cols) != len(columns):
+                problems.append(SourceProblem(str(path), number, "row",
+                                              f"expected {len(columns)} columns, found {len(cols)}"))
+                continue
+            rows.append((number, cols))
+    return rows, problems
+
+
 def read_table(path: Path) -> list[XrefRow]:
     """Read a verified cross-reference table (TSV with the five columns).
 
     :raises SourceError: if the header, a match type or a prefix is wrong.
     """
-    problems: list[SourceProblem] = []
+    cells, problems = _read_tsv(path, COLUMNS)
     rows: list[XrefRow] = []
-    try:
-        handle = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        raise SourceError([SourceProblem(str(path), None, "file", f"cannot be read: {exc}")]) from None
-    with handle:
-        reader = csv.reader(handle, delimiter="\t")
-        header = next(reader, None)
-        if header != COLUMNS:
-            raise SourceError([SourceProblem(str(path), 1, "header", f"expected columns {COLUMNS}, found {header}")])
-        for number, cols in enumerate(reader, start=2):
-            if not cols:
-                continue
-            if len(cols) != len(COLUMNS):
-                problems.append(SourceProblem(str(path), number, "row", f"expected 5 columns, found {len(cols)}"))
-                continue
-            row = XrefRow(*cols, line=number)
-            prefix = row.curie.partition(":")[0].upper()
-            if prefix not in XREF_BASES:
-                problems.append(SourceProblem(str(path), number, row.curie, f"unknown prefix {prefix!r}"))
-            if row.match_type not in MATCH_PROPERTIES:
-                problems.append(SourceProblem(str(path), number, row.curie,
-                                              f"unknown match type {row.match_type!r}"))
-            rows.append(row)
+    for number, cols in cells:
+        row = XrefRow(*cols, line=number)
+        prefix = row.curie.partition(":")[0].upper()
+        if prefix not in XREF_BASES:
+            problems.append(SourceProblem(str(path), number, row.curie, f"unknown prefix {prefix!r}"))
+        if row.match_type not in MATCH_PROPERTIES:
+            problems.append(SourceProblem(str(path), number, row.curie,
+                                          f"unknown match type {row.match_type!r}"))
+        rows.append(row)
+    if problems:
+        raise SourceError(problems)
+    return rows
+
+
+@dataclass(frozen=True)
+class NoTermRow:
+    """A concept for which the verifier looked for a standard term of one match type and found
+    none: its absence of mappings of that type is a finding, not a gap (SSSOM's
+    ``sssom:NoTermFound``). ``note`` is the verifier's own words, ``evidence`` where they stand."""
+
+    concept: str
+    match_type: str
+    note: str
+    evidence: str
+    line: int
+
+
+def read_no_term_table(path: Path) -> list[NoTermRow]:
+    """Read the table of concepts checked without a standard term (TSV with
+    :data:`NO_TERM_COLUMNS`).
+
+    :raises SourceError: if the header or a match type is wrong.
+    """
+    cells, problems = _read_tsv(path, NO_TERM_COLUMNS)
+    rows = [NoTermRow(*cols, line=number) for number, cols in cells]
+    problems += [SourceProblem(str(path), r.line, r.concept, f"unknown match type {r.match_type!r}")
+                 for r in rows if r.match_type not in MATCH_PROPERTIES]
     if problems:
         raise SourceError(problems)
     return rows

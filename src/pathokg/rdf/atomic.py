@@ -30,6 +30,7 @@ from __future__ import annotations
 import ctypes
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -269,10 +270,19 @@ def replace_folder(out_dir: Path | str, fill: Callable[[Path], None], *, marker:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
     except OSError as exc:
         raise _cannot_write(Path(out_dir), exc) from None
+    # named before it is made (not tempfile.mkdtemp): a signal between making the folder and
+    # knowing its name would leave it behind; made inside the try that removes it, unless the
+    # name was taken (that folder is not ours to remove)
+    tmp = out.parent / f".{out.name}.new-{os.getpid()}-{secrets.token_hex(4)}"
+    taken = False
     try:
+        try:
+            tmp.mkdir(mode=0o700)
+        except FileExistsError:
+            taken = True
+            raise
         fill(tmp)
         (tmp / marker).write_text(marker_text(marker, what, _files(tmp)), encoding="utf-8")
         os.chmod(tmp / marker, 0o644)
@@ -280,7 +290,8 @@ def replace_folder(out_dir: Path | str, fill: Callable[[Path], None], *, marker:
         check_replaceable(out_dir, marker, what=what, force=force, legacy=legacy)
         _swap(tmp, out)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not taken:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise _cannot_write(Path(out_dir), exc) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -58,6 +58,7 @@ from ..vocab import (
     IANA_MEDIA_TYPES,
     LICENSE_IRI,
     MATCH_PROPERTIES,
+    NO_TERM_FOUND,
     PAV,
     PKO,
     PREFIXES,
@@ -65,6 +66,7 @@ from ..vocab import (
     SCHEMA,
     SEMAPV,
     SPDX,
+    SSSOM_NAMESPACE,
     VCARD,
     XREF_BASES,
     concept,
@@ -83,12 +85,16 @@ def sssom(assembly: Assembly) -> str:
     ``object_label`` is the label the identifier's own source gives it, empty where the verifier saw
     the identifier only as a cross-reference on another ontology's term; the verifier's notes and
     where each row was verified are in ``comment``. ``object_source`` is the OBO ontology of the
-    identifier (``obo:hp.owl``) where it has one.
+    identifier (``obo:hp.owl``) where it has one. A concept the verifier checked and found no
+    standard term for has a row whose object is ``sssom:NoTermFound`` (SSSOM's convention), with
+    the verifier's note in ``comment``.
     """
     info = assembly.release
     used = sorted({row.curie.split(":")[0].upper() for _, row in assembly.xref_rows})
     curie_map = {"pk": PREFIXES["pk"], "skos": str(SKOS), "semapv": str(SEMAPV),
                  "obo": PREFIXES["obo"], "pathokg": BASE, **{p: XREF_BASES[p] for p in used}}
+    if assembly.no_term_rows:
+        curie_map["sssom"] = SSSOM_NAMESPACE
     header = [
         "#sssom_version: '1.0'",
         "#curie_map:",
@@ -97,7 +103,8 @@ def sssom(assembly: Assembly) -> str:
         f"#mapping_set_version: '{info.version}'",
         "#mapping_set_title: pathokg cross-references",
         "#mapping_set_description: Cross-references of pathokg concepts to standard ontologies and "
-        "vocabularies, each checked by hand in the source file named in its comment.",
+        "vocabularies, each checked by hand in the source file named in its comment; sssom:NoTermFound "
+        "where the verifier looked and found no standard term.",
         f"#license: {LICENSE_IRI}",
         f"#publication_date: '{info.date}'",
         "#creator_id:",
@@ -113,12 +120,18 @@ def sssom(assembly: Assembly) -> str:
     writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
     writer.writerow(["subject_id", "subject_label", "predicate_id", "object_id", "object_label",
                      "mapping_justification", "object_source", "comment"])
-    for c, row in sorted(assembly.xref_rows, key=lambda cr: (cr[0].id, cr[1].curie)):
+    rows = []
+    for c, row in assembly.xref_rows:
         label, note = source_label(row)
         comment = "; ".join(part for part in (note, f"verified in: {row.evidence}") if part)
-        writer.writerow([f"pk:{c.id}", c.label, f"skos:{row.match_type}Match", row.curie, label,
-                         "semapv:ManualMappingCuration", obo_source(row.curie.split(":")[0]) or "",
-                         comment])
+        rows.append([f"pk:{c.id}", c.label, f"skos:{row.match_type}Match", row.curie, label,
+                     "semapv:ManualMappingCuration", obo_source(row.curie.split(":")[0]) or "",
+                     comment])
+    for c, no_term in assembly.no_term_rows:
+        rows.append([f"pk:{c.id}", c.label, f"skos:{no_term.match_type}Match", NO_TERM_FOUND, "",
+                     "semapv:ManualMappingCuration", "",
+                     f"checked, no standard term: {no_term.note} Verified in: {no_term.evidence}"])
+    writer.writerows(sorted(rows, key=lambda r: (r[0], r[3], r[2])))
     return "\n".join(header) + "\n" + buf.getvalue()
 
 
