@@ -141,7 +141,7 @@ def lookup_requests(engine: Engine) -> tuple[list[Request], list[str]]:
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
         "PREFIX owl: <http://www.w3.org/2002/07/owl#> "
         "SELECT ?c ?x ?s ?o WHERE { ?c skos:exactMatch ?x . FILTER(isIRI(?x)) OPTIONAL { ?a owl:annotatedSource ?c ;"
-        " owl:annotatedTarget ?o } BIND(?c AS ?s) } LIMIT 60").rows
+        " owl:annotatedTarget ?o FILTER(isIRI(?o)) } BIND(?c AS ?s) } LIMIT 60").rows
     queries = {q.name: q for q in list_queries()}
     api: list[Request] = []
     texts: list[str] = []
