@@ -165,8 +165,10 @@ def test_construct_graph_interface() -> None:
 
 
 def test_queries_index_is_current() -> None:
-    from gen_query_docs import queries_readme
+    from gen_query_docs import SPARQL_DOC, queries_readme, sparql_doc
 
     readme = Path(__file__).resolve().parent.parent / "queries" / "README.md"
     assert readme.read_text(encoding="utf-8") == queries_readme(), (
         "queries/README.md is stale: run .venv/bin/python scripts/gen_query_docs.py")
+    text = SPARQL_DOC.read_text(encoding="utf-8")
+    assert text == sparql_doc(text), "docs/sparql.md is stale: run scripts/gen_query_docs.py"

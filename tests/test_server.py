@@ -198,3 +198,20 @@ def test_answers_larger_than_the_pipe_buffer_arrive_whole(server: str) -> None:
             assert response.status_code == 200, response.text
             assert len(response.content) > 256 * 1024
             assert json.loads(response.content)["results"]["bindings"]
+
+
+def test_predeclared_prefixes_on_sparql_and_in_the_service_description(server: str) -> None:
+    from pathokg.vocab import SPARQL_PREFIXES
+
+    r = httpx.get(server + "/sparql", params={"query": "SELECT ?l WHERE { pk:nsaids skos:prefLabel ?l }"},
+                  headers={"Accept": "application/sparql-results+json"})
+    labels = [b["l"]["value"] for b in r.json()["results"]["bindings"]]
+    assert r.status_code == 200 and labels == ["nonsteroidal anti-inflammatory drug"]
+    bad = httpx.get(server + "/sparql", params={"query": "SELECT * WHERE {\n ?s foaf:name ?o }"})
+    assert bad.status_code == 400 and bad.text.startswith("SPARQL syntax error at line 2, column 5: the "
+                                                          "prefix foaf: is not declared")
+    sd = Graph().parse(data=httpx.get(server + "/sparql", headers={"Accept": "text/turtle"}).text,
+                       format="turtle")
+    declared = dict(sd.query("""PREFIX sh: <http://www.w3.org/ns/shacl#>
+        SELECT ?p ?ns WHERE { ?service sh:prefixes/sh:declare [ sh:prefix ?p ; sh:namespace ?ns ] }"""))
+    assert {str(p): str(ns) for p, ns in declared.items()} == SPARQL_PREFIXES

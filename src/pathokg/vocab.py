@@ -11,6 +11,7 @@ it when they are loaded, so changing the base here changes it everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -87,6 +88,11 @@ XREF_BASES: dict[str, str] = {
     "ORPHA": "http://www.orpha.net/ORDO/Orphanet_",
 }
 
+#: Prefixes every query may use without declaring them, the same in every face (the CLI, Python,
+#: ``/sparql``, the REST API and the query page): pathokg's own, the standard vocabularies the
+#: graph uses and those its concepts are mapped to. A query's own ``PREFIX`` declaration wins.
+SPARQL_PREFIXES: dict[str, str] = {**PREFIXES, "pkinf": str(INFERENCE), **XREF_BASES}
+
 #: SKOS mapping property per match type of the verified table.
 MATCH_PROPERTIES: dict[str, URIRef] = {
     "exact": SKOS.exactMatch,
@@ -94,6 +100,17 @@ MATCH_PROPERTIES: dict[str, URIRef] = {
     "broad": SKOS.broadMatch,
     "narrow": SKOS.narrowMatch,
 }
+
+
+def sparql_prologue(prefixes: Iterable[str] | None = None) -> str:
+    """``PREFIX`` declarations of predeclared prefixes (all of them, or those named), on one line,
+    so that a text they go in front of keeps its line numbers.
+
+    >>> sparql_prologue(["skos", "pk"])
+    'PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX pk: <https://w3id.org/pathokg/concept/> '
+    """
+    names = SPARQL_PREFIXES if prefixes is None else prefixes
+    return "".join(f"PREFIX {name}: <{SPARQL_PREFIXES[name]}> " for name in names)
 
 
 def concept(slug: str) -> URIRef:

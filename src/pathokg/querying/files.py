@@ -18,6 +18,7 @@ from pathlib import Path
 from ..errors import QueryError, QueryNotFound
 from ..paths import QUERIES_DIR
 from ..vocab import BASE
+from .tokens import tokenize
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
 #: ``name: kind = default : description``; the description's separator is a colon between spaces,
@@ -67,14 +68,30 @@ class QueryFile:
 
 
 def with_base(text: str) -> str:
-    """Prepend the BASE declaration unless the query has one.
+    """Prepend the BASE declaration unless the query has one, on the query's first line (so that
+    its line numbers stay those of the text).
 
-    >>> with_base("SELECT * WHERE { ?s ?p ?o }").splitlines()[0]
-    'BASE <https://w3id.org/pathokg/>'
+    >>> with_base("SELECT * WHERE {\\n ?s ?p ?o }").splitlines()[0]
+    'BASE <https://w3id.org/pathokg/> SELECT * WHERE {'
     """
-    if re.search(r"(?im)^\s*BASE\s*<", text):
+    if _declares_base(text):
         return text
-    return f"BASE <{BASE}>\n{text}"
+    return f"BASE <{BASE}> {text.removeprefix(chr(0xFEFF))}"
+
+
+def _declares_base(text: str) -> bool:
+    """Whether the query's prologue (its first words, before SELECT, ASK, ...) holds a BASE."""
+    try:
+        tokens = tokenize(text)
+    except QueryError:
+        return False
+    for token in tokens:
+        word = token.value.upper() if token.kind == "WORD" else ""
+        if word == "BASE":
+            return True
+        if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return False
+    return False
 
 
 def read_query_file(path: Path) -> QueryFile:

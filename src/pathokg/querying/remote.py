@@ -170,9 +170,12 @@ def run_remote(endpoint: str, query: str | BoundQuery, *, timeout: float | None 
     :raises RemoteError: the endpoint cannot be reached, holds no pathokg release, refuses the
         query or answers wrongly.
     """
-    hidden = query.hidden if isinstance(query, BoundQuery) else ()
-    text = query.text if isinstance(query, BoundQuery) else with_base(query)
-    form = prepare(text).form
+    if isinstance(query, BoundQuery):
+        hidden, text = query.hidden, query.text
+        form = prepare(text).form
+    else:  # checked as the user wrote it (errors at their lines), sent with its prefixes
+        prepared = prepare(query)
+        hidden, text, form = (), prepared.portable_text, prepared.form
     dataset = dataset_for(endpoint, inferred=inferred, timeout=timeout)
     graph = form in {"CONSTRUCT", "DESCRIBE"}
     response = _post(endpoint, text, _ACCEPT_GRAPH if graph else _ACCEPT_SOLUTIONS, timeout,

@@ -25,7 +25,7 @@ from starlette.requests import ClientDisconnect
 from ..errors import PathoKGError, QueryRefused, RequestError
 from ..querying.engine import Dataset
 from ..querying.formats import best_media, graph_format
-from ..vocab import INFERRED_GRAPH
+from ..vocab import INFERRED_GRAPH, SPARQL_PREFIXES
 from .state import TEMPLATES, VARY, App, answer_response, error_response
 from .workers import Answer
 
@@ -189,7 +189,8 @@ def service_description(state: App, request: Request, inferred: bool) -> Respons
         default_triples=(store.union if inferred else store.asserted) if store else 0,
         inferred_triples=store.inferred if store else 0, inferred_graph=str(INFERRED_GRAPH),
         graphs=[g for g in (store.graphs if store else ()) if g != str(INFERRED_GRAPH)],
-        timeout=state.settings.timeout, max_result=state.settings.max_result_bytes)
+        timeout=state.settings.timeout, max_result=state.settings.max_result_bytes,
+        prefixes=SPARQL_PREFIXES)
     fmt = graph_format({"text/turtle": "ttl", "application/ld+json": "jsonld",
                         "application/n-triples": "nt", "application/rdf+xml": "rdfxml"}[media])
     assert fmt is not None
