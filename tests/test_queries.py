@@ -155,11 +155,22 @@ def test_graph_formats_parse(fmt: str, rdflib_format: str) -> None:
 
 def test_construct_graph_interface() -> None:
     text = pathokg.get_query("neighbourhood").text
-    asserted = pathokg.construct_graph(bind_params(pathokg.get_query("neighbourhood"), {}))
-    inferred = pathokg.construct_graph(bind_params(pathokg.get_query("neighbourhood"), {}),
-                                       inferred=True)
+    asserted = pathokg.construct_graph(bind_params(pathokg.get_query("neighbourhood"), {}),
+                                       inferred=False)
+    inferred = pathokg.construct_graph(bind_params(pathokg.get_query("neighbourhood"), {}))
     assert "?_concept" in text
     assert 0 < len(asserted) < len(inferred)
+
+
+def test_one_inference_default_for_query_sparql_and_construct_graph() -> None:
+    """The same question gets the same answer from each function when the caller does not say."""
+    bound = bind_params(pathokg.get_query("neighbourhood"), {})
+    triples = {tuple(t.n3() for t in triple) for triple in pathokg.construct_graph(bound)}
+    for result in (pathokg.query("neighbourhood"), pathokg.sparql(bound)):
+        assert {tuple(t.n3() for t in triple) for triple in result.graph()} == triples
+    treated = [r["label"] for r in pathokg.query("treated-by").rows]
+    assert treated and treated == [r["label"] for r in pathokg.sparql(bind_params(
+        pathokg.get_query("treated-by"), {})).rows]  # seen only through inference
     with pytest.raises(pathokg.QueryError, match="CONSTRUCT or DESCRIBE"):
         pathokg.construct_graph("SELECT * WHERE { ?s ?p ?o }")
 

@@ -215,3 +215,17 @@ def test_predeclared_prefixes_on_sparql_and_in_the_service_description(server: s
     declared = dict(sd.query("""PREFIX sh: <http://www.w3.org/ns/shacl#>
         SELECT ?p ?ns WHERE { ?service sh:prefixes/sh:declare [ sh:prefix ?p ; sh:namespace ?ns ] }"""))
     assert {str(p): str(ns) for p, ns in declared.items()} == SPARQL_PREFIXES
+
+
+def test_construct_results_are_distinct_and_the_same_bytes_as_in_python(server: str) -> None:
+    import pathokg
+
+    from .test_graph_results import PXE
+
+    for fmt, media in [("nt", "application/n-triples"), ("ttl", "text/turtle"),
+                       ("jsonld", "application/ld+json")]:
+        ours = pathokg.sparql(PXE).serialize(fmt)
+        r = httpx.post(server + "/sparql", data={"query": PXE}, headers={"Accept": media})
+        assert r.status_code == 200 and r.content == ours, fmt
+    rest = httpx.get(server + "/api/queries/neighbourhood", params={"concept": "PXE", "format": "nt"})
+    assert rest.content == pathokg.query("neighbourhood", concept="PXE").serialize("nt")

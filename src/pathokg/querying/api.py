@@ -21,6 +21,11 @@ from .release import release_folder
 from .results import QueryResult
 from .values import Names, StoreNames, resolve_values
 
+#: Whether a query sees the entailed triples when the caller does not say: the same for
+#: :func:`query`, :func:`sparql` and :func:`construct_graph` (and the CLI, ``/sparql`` and the REST
+#: API), so one question gets one answer however it is asked.
+INFERRED_BY_DEFAULT = True
+
 _ENGINES: dict[tuple[str, float], tuple[Engine, Names]] = {}
 
 
@@ -51,7 +56,8 @@ def names_for(endpoint: str | None = None, *, release: Path | str | None = None,
     return _current(release)[1]
 
 
-def sparql(text: str | BoundQuery, *, endpoint: str | None = None, inferred: bool = True,
+def sparql(text: str | BoundQuery, *, endpoint: str | None = None,
+           inferred: bool = INFERRED_BY_DEFAULT,
            timeout: float | None = None, release: Path | str | None = None) -> QueryResult:
     """Run any SPARQL query on the release (or on a remote SPARQL 1.1 endpoint).
 
@@ -71,7 +77,7 @@ def sparql(text: str | BoundQuery, *, endpoint: str | None = None, inferred: boo
     return default_engine(release).run(text, inferred=inferred, timeout=timeout)
 
 
-def query(name: str, *, endpoint: str | None = None, inferred: bool = True,
+def query(name: str, *, endpoint: str | None = None, inferred: bool = INFERRED_BY_DEFAULT,
           timeout: float | None = None, release: Path | str | None = None,
           **params: str) -> QueryResult:
     """Run the named query ``name`` with parameters.
@@ -90,9 +96,11 @@ def query(name: str, *, endpoint: str | None = None, inferred: bool = True,
     return sparql(bound, endpoint=endpoint, inferred=inferred, timeout=timeout, release=release)
 
 
-def construct_graph(query_text: str | BoundQuery, *, inferred: bool = False,
+def construct_graph(query_text: str | BoundQuery, *, inferred: bool = INFERRED_BY_DEFAULT,
                     release: Path | str | None = None) -> Graph:
     """Run a CONSTRUCT or DESCRIBE query on the release and return the triples as an rdflib Graph.
+
+    Like :func:`sparql`, it sees the entailed triples unless ``inferred=False``.
 
     :raises QueryError: if the query is not CONSTRUCT/DESCRIBE, or is refused or malformed.
     """

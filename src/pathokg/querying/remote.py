@@ -30,7 +30,7 @@ from ..paths import INTERNAL_QUERIES
 from ..vocab import DATASET_IRI, INFERRED_GRAPH
 from .files import QueryFile, read_query_file, with_base
 from .params import BoundQuery
-from .results import QueryResult
+from .results import QueryResult, canonical_triples
 from .safety import prepare
 
 _ACCEPT_SOLUTIONS = "application/sparql-results+json"
@@ -184,7 +184,7 @@ def run_remote(endpoint: str, query: str | BoundQuery, *, timeout: float | None 
     try:
         if graph:
             fmt = ox.RdfFormat.TURTLE if media == "text/turtle" else ox.RdfFormat.N_TRIPLES
-            triples = [q.triple for q in ox.parse(response.content, format=fmt)]
+            triples = canonical_triples(q.triple for q in ox.parse(response.content, format=fmt))
             return QueryResult(form, triples=triples)
         parsed = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
         return QueryResult.from_oxigraph(form, parsed, hidden)

@@ -1,8 +1,10 @@
 """The result of a query, usable from Python and convertible to the W3C formats.
 
 SELECT and ASK results are kept as SPARQL results JSON written by Oxigraph (so every conversion is
-Oxigraph's own W3C serialiser); CONSTRUCT and DESCRIBE results as a list of triples. The variables
-a named query's parameters are bound to are left out (``hidden``).
+Oxigraph's own W3C serialiser); CONSTRUCT and DESCRIBE results as a list of distinct triples in a
+canonical order (:func:`canonical_triples`: Oxigraph writes a template's triples once per solution,
+so one CONSTRUCT gave 1,773 triples of which 233 were distinct), the same in every format and on
+every face. The variables a named query's parameters are bound to are left out (``hidden``).
 
 :func:`write_limited` writes a result straight from the engine's iterator into a buffer that stops
 at a size limit, so a result too large for the limit is never built whole.
@@ -10,8 +12,11 @@ at a size limit, so a result too large for the limit is never built whole.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -22,6 +27,60 @@ from rdflib import Graph
 from ..errors import QueryError, QueryLimitError
 from ..vocab import PREFIXES
 from .formats import Format, graph_format, solution_format
+
+#: rounds of blank node refinement (each looks one triple further around a blank node)
+_REFINE_ROUNDS = 3
+
+
+def canonical_triples(triples: Iterable[ox.Triple], limit: int | None = None) -> list[ox.Triple]:
+    """The distinct triples, sorted by their N-Triples text, blank nodes named ``b0``, ``b1``, ...
+    by what surrounds them (not by the store's labels, which differ between loads of the same
+    data), so that the same result is the same bytes in every run.
+
+    Blank nodes are told apart by a few rounds of colour refinement (each round hashes the
+    triples a node is in, other blank nodes written as their colour): a few lines instead of
+    rdflib's full canonicalisation, which would bring rdflib into every worker for results that
+    mostly hold no blank node at all.
+
+    :param limit: stop with :class:`QueryLimitError` (413) once the triples read, written as
+        N-Triples, pass this many bytes.
+
+    >>> a, b = ox.BlankNode("zz"), ox.BlankNode("aa")
+    >>> p, o = ox.NamedNode("http://e/p"), ox.Literal("x")
+    >>> [str(t) for t in canonical_triples([ox.Triple(a, p, o), ox.Triple(a, p, o), ox.Triple(b, p, a)])]
+    ['_:b0 <http://e/p> "x"', '_:b1 <http://e/p> _:b0']
+    """
+    unique: dict[ox.Triple, None] = {}
+    size = 0
+    for triple in triples:
+        if limit is not None:
+            size += len(str(triple)) + 3
+            if size > limit:
+                raise _too_large(limit)
+        unique[triple] = None
+    if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+               for t in unique):
+        return sorted(unique, key=str)
+    colour: dict[ox.BlankNode, str] = {t: "" for triple in unique for t in (triple.subject, triple.object)
+                                       if isinstance(t, ox.BlankNode)}
+    for _ in range(_REFINE_ROUNDS):
+        seen: dict[ox.BlankNode, list[str]] = defaultdict(list)
+        for triple in unique:
+            written = " ".join(f"_:{colour[t]}" if t in colour else str(t)
+                               for t in (triple.subject, triple.predicate, triple.object))
+            for place, term in (("s", triple.subject), ("o", triple.object)):
+                if term in colour:
+                    seen[term].append(place + written)  # type: ignore[index]
+        colour = {node: hashlib.sha1("\n".join(sorted(seen[node])).encode()).hexdigest()
+                  for node in colour}
+    names = {node: ox.BlankNode(f"b{n}") for n, node in enumerate(sorted(colour, key=colour.get))}
+    return sorted({ox.Triple(names.get(t.subject, t.subject), t.predicate,  # type: ignore[arg-type]
+                             names.get(t.object, t.object)) for t in unique}, key=str)
+
+
+def _too_large(limit: int) -> QueryLimitError:
+    return QueryLimitError(f"the result is larger than the limit of {limit:,} bytes (add a LIMIT, "
+                           "or select fewer variables)", 413)
 
 
 def _strip(srj: bytes, hidden: tuple[str, ...]) -> bytes:
@@ -52,7 +111,7 @@ class QueryResult:
     def from_oxigraph(cls, form: str, result: Any, hidden: tuple[str, ...] = ()) -> QueryResult:
         """Wrap what ``pyoxigraph.Store.query`` returned, leaving out the ``hidden`` variables."""
         if isinstance(result, ox.QueryTriples):
-            return cls(form, triples=list(result))
+            return cls(form, triples=canonical_triples(result))
         srj = result.serialize(format=ox.QueryResultsFormat.JSON)
         return cls(form, srj=_strip(srj, hidden) if hidden and form == "SELECT" else srj)
 
@@ -145,8 +204,7 @@ class _Limited(io.RawIOBase):
     def write(self, data: Any) -> int:
         self.size += len(data)
         if self.size > self.limit:
-            raise QueryLimitError(f"the result is larger than the limit of {self.limit:,} bytes "
-                                  "(add a LIMIT, or select fewer variables)", 413)
+            raise _too_large(self.limit)
         self.parts.append(bytes(data))
         return len(data)
 
@@ -163,7 +221,7 @@ def write_limited(form: str, result: Any, fmt: Format, limit: int,
     """
     out = _Limited(limit)
     if isinstance(result, ox.QueryTriples):
-        _write_graph(result, fmt, out)
+        _write_graph(canonical_triples(result, limit), fmt, out)
         return out.value()
     if hidden and form == "SELECT":
         result.serialize(out, format=ox.QueryResultsFormat.JSON)
