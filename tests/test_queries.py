@@ -100,7 +100,7 @@ def test_rdflib_gives_the_same_answers(engine: Engine, rdflib_dataset: Dataset, 
         return
     shown = [str(v) for v in theirs.vars if str(v) not in bound.hidden]
     rows = sorted(tuple("" if r[v] is None else str(r[v]) for v in shown) for r in theirs)
-    assert sorted(tuple("" if v is None else v for v in r.values()) for r in ours.rows) == rows
+    assert sorted(tuple("" if v is None else v for v in r.values()) for r in ours.lexical_rows) == rows
 
 
 def test_inference_is_what_makes_subclasses_and_inverses_answer() -> None:

@@ -117,7 +117,7 @@ def release_layout(endpoint: str, timeout: float | None = None) -> tuple[str, ..
     """
     if endpoint not in _LAYOUTS:
         named = _ask(endpoint, read_query_file(NAMED_GRAPHS_PROBE).text, timeout, refusal_ok=True)
-        found = named.rows[0] if named is not None and named.rows else {}
+        found = named.lexical_rows[0] if named is not None and named.rows else {}
         if found.get("release") in _TRUE:
             graphs = [str(DATASET_IRI)]
             if found.get("inferred") in _TRUE:
@@ -199,6 +199,6 @@ def remote_rows(endpoint: str, *,
     rows (for :class:`~pathokg.querying.values.Names`)."""
 
     def run(query: QueryFile) -> list[dict[str, str | None]]:
-        return run_remote(endpoint, query.text, timeout=timeout).rows
+        return run_remote(endpoint, query.text, timeout=timeout).lexical_rows
 
     return run

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -27,6 +27,10 @@ from rdflib import Graph
 from ..errors import QueryError, QueryLimitError
 from ..vocab import PREFIXES
 from .formats import Format, graph_format, solution_format
+from .terms import dataframe, term_value, value
+
+if TYPE_CHECKING:
+    import pandas
 
 #: rounds of blank node refinement (each looks one triple further around a blank node)
 _REFINE_ROUNDS = 3
@@ -99,8 +103,9 @@ class QueryResult:
     """What a query returned.
 
     ``form`` is ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``. For SELECT, :attr:`rows` gives
-    one dict per solution (variable -> lexical value, ``None`` when unbound); for ASK,
-    :attr:`boolean`; for CONSTRUCT/DESCRIBE, :meth:`graph`. :meth:`serialize` writes any W3C format.
+    one dict per solution (variable -> typed Python value, ``None`` when unbound; the texts in
+    :attr:`lexical_rows`); for ASK, :attr:`boolean`; for CONSTRUCT/DESCRIBE, :meth:`graph`.
+    :meth:`to_dataframe` gives a pandas DataFrame and :meth:`serialize` any W3C format.
     """
 
     form: str
@@ -143,10 +148,47 @@ class QueryResult:
         return list(self._json.get("results", {}).get("bindings", []))
 
     @property
-    def rows(self) -> list[dict[str, str | None]]:
-        """One dict per solution: variable -> lexical value (``None`` when unbound)."""
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per solution: variable -> Python value (``None`` when unbound): an
+        :class:`~pathokg.querying.terms.IRI` for an IRI, ``int``, ``float``, ``Decimal``,
+        ``bool``, ``date`` or ``datetime`` for a literal of those XSD types, ``str`` otherwise
+        (see :mod:`pathokg.querying.terms`).
+
+        >>> import pathokg
+        >>> row = pathokg.query("evidence", subject="pk:burn", object="pk:tissue-injury").rows[0]
+        >>> type(row["start"]).__name__, row["source"].curie
+        ('int', 'pksrc:dystrophic-calcification')
+        """
+        names = self.variables
+        return [{v: value(b.get(v)) for v in names} for b in self.bindings]
+
+    @property
+    def lexical_rows(self) -> list[dict[str, str | None]]:
+        """One dict per solution: variable -> the term's text, as the W3C formats write it
+        (``None`` when unbound)."""
         names = self.variables
         return [{v: b[v]["value"] if v in b else None for v in names} for b in self.bindings]
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The result as a pandas DataFrame (``pip install 'pathokg[dataframe]'``): a SELECT's
+        variables as columns, typed as :attr:`rows` are; a CONSTRUCT's or DESCRIBE's triples as
+        ``subject``, ``predicate``, ``object``; an ASK's answer as one ``answer`` column.
+
+        >>> import pathokg
+        >>> frame = pathokg.query("evidence", subject="CKD", object="dystrophic calcification").to_dataframe()
+        >>> str(frame["start"].dtype), list(frame.columns[:2])
+        ('Int64', ['relation', 'quote'])
+
+        :raises ExtraMissing: pandas is not installed.
+        """
+        if self.is_graph:
+            columns = ["subject", "predicate", "object"]
+            rows = [dict(zip(columns, map(term_value, (t.subject, t.predicate, t.object)), strict=True))
+                    for t in self.triples]
+            return dataframe(rows, columns)
+        if self.boolean is not None:
+            return dataframe([{"answer": self.boolean}], ["answer"])
+        return dataframe(self.rows, self.variables)
 
     def __len__(self) -> int:
         return len(self.triples) if self.is_graph else len(self.bindings)

@@ -32,7 +32,7 @@ def api_router(state: App) -> APIRouter:
                 assert fmt is not None
                 names = state.prepare(state.query_file(path).text)
                 answer = await state.run(state.job(names, fmt, inferred=False))
-                names_rows[path] = QueryResult(answer.form, srj=answer.body).rows
+                names_rows[path] = QueryResult(answer.form, srj=answer.body).lexical_rows
         return resolve_values(query, params, Names(lambda q: names_rows[q.path], "the server's graph"))
 
     @router.get("/queries", summary="The named queries with their parameters")
