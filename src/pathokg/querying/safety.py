@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import QueryLimitError, QueryRefused, QuerySyntaxError
 from ..vocab import SPARQL_PREFIXES, sparql_prologue
@@ -225,6 +225,72 @@ def _expand_predeclared(tokens: list[Token], at: int,
                               token.start, token.end)
         out.append(token)
     return out, tuple(used)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which solutions of a query to keep (``--limit``/``--offset``), applied by the engine: the
+    query's own ``LIMIT`` and ``OFFSET`` are replaced by the window of that window.
+
+    >>> Window(5, 2).of(limit=10, offset=1)
+    (5, 3)
+    >>> Window(None, 8).of(limit=10, offset=None)
+    (2, 8)
+    """
+
+    limit: int | None = None
+    offset: int = 0
+
+    def of(self, limit: int | None, offset: int | None) -> tuple[int | None, int]:
+        """The LIMIT and OFFSET that take this window of a query that has ``limit`` and ``offset``."""
+        start = (offset or 0) + self.offset
+        if limit is None:
+            return self.limit, start
+        left = max(limit - self.offset, 0)
+        return (left if self.limit is None else min(self.limit, left)), start
+
+
+def windowed(text: str, window: Window) -> str:
+    """``text`` with its top-level ``LIMIT`` and ``OFFSET`` (outside every bracket: not those of a
+    subquery) replaced by the ones of ``window``, written where SPARQL puts them: after the other
+    solution modifiers, before a final ``VALUES``. The rest keeps its place (the old modifiers are
+    blanked), so positions before them stay where they were.
+
+    >>> windowed("SELECT * WHERE { { SELECT * { ?s ?p ?o } LIMIT 3 } } LIMIT 10", Window(2))
+    'SELECT * WHERE { { SELECT * { ?s ?p ?o } LIMIT 3 } } LIMIT 2'
+    """
+    tokens = tokenize(text)
+    depth = 0
+    found: dict[str, int] = {}
+    blanks: list[tuple[int, int]] = []
+    insert = tokens[-1].end if tokens else len(text)  # after the last token, not in a comment
+    for i, token in enumerate(tokens):
+        if token.kind == "PUNCT":
+            depth += token.value in _OPEN
+            depth -= token.value in _CLOSE
+        elif depth == 0 and token.kind == "WORD":
+            word = token.value.upper()
+            following = tokens[i + 1] if i + 1 < len(tokens) else None
+            if word in ("LIMIT", "OFFSET") and following is not None and following.kind == "NUMBER":
+                found[word] = int(following.value)
+                blanks.append((token.start, following.end))
+            elif word == "VALUES" and any(t.value.upper() == "WHERE" or t.value == "}"
+                                          for t in tokens[:i]):
+                insert = min(insert, token.start)
+    limit, offset = window.of(found.get("LIMIT"), found.get("OFFSET"))
+    chars = list(text)
+    for start, end in blanks:
+        chars[start:end] = [c if c in "\r\n" else " " for c in text[start:end]]
+    modifiers = (f" LIMIT {limit}" if limit is not None else "") + (f" OFFSET {offset}" if offset else "")
+    before, after = "".join(chars[:insert]), "".join(chars[insert:])
+    return before.rstrip(" ") + modifiers + (" " + after if after else "")
+
+
+def with_window(prepared: PreparedQuery, window: Window | None) -> PreparedQuery:
+    """A prepared query that keeps only ``window`` of its solutions (itself for no window)."""
+    if window is None or window == Window():
+        return prepared
+    return replace(prepared, text=windowed(prepared.text, window))
 
 
 def _service_target(tokens: list[Token], service: Token) -> str:
