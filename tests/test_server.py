@@ -229,3 +229,53 @@ def test_construct_results_are_distinct_and_the_same_bytes_as_in_python(server: 
         assert r.status_code == 200 and r.content == ours, fmt
     rest = httpx.get(server + "/api/queries/neighbourhood", params={"concept": "PXE", "format": "nt"})
     assert rest.content == pathokg.query("neighbourhood", concept="PXE").serialize("nt")
+
+
+def test_labels_on_sparql_and_the_rest_api(server: str) -> None:
+    """``labels=true`` adds the label columns on /sparql and the REST API, as in Python and the CLI."""
+    query = "SELECT ?c WHERE { VALUES ?c { pk:chronic-kidney-disease } }"
+    for url, params in [("/sparql", {"query": query, "labels": "true"}),
+                        ("/api/queries/concept-lookup", {"text": "ckd", "labels": "true"})]:
+        r = httpx.get(server + url, params=params, headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 200, r.text
+        data = r.json()
+        column = next(v for v in data["head"]["vars"] if v.endswith("Label") and v != "label")
+        assert [b[column]["value"] for b in data["results"]["bindings"]] == ["chronic kidney disease"]
+    plain = httpx.get(server + "/sparql", params={"query": query, "format": "csv"})
+    labelled = httpx.get(server + "/sparql", params={"query": query, "format": "csv", "labels": "1"})
+    assert plain.text.splitlines()[0] == "c" and labelled.text.splitlines()[0] == "c,cLabel"
+    for bad in [{"query": query, "labels": "maybe"}, {"query": query, "labels": ["1", "0"]}]:
+        assert httpx.get(server + "/sparql", params=bad).status_code == 400
+    assert httpx.get(server + "/api/queries/kinds-of", params={"inferred": "perhaps"}).status_code == 400
+
+
+def test_openapi_documents_each_named_query(server: str) -> None:
+    """Generated from the query headers: each parameter's kind, default and choices; format,
+    inferred and labels."""
+    from pathokg.querying.files import list_queries
+
+    spec = httpx.get(server + "/api/openapi.json").json()
+    for query in list_queries():
+        operation = spec["paths"][f"/api/queries/{query.name}"]["get"]
+        params = {p["name"]: p for p in operation["parameters"]}
+        assert operation["summary"] == query.summary
+        for p in query.params:
+            schema = params[p.name]["schema"]
+            assert (schema["default"], schema["x-pathokg-kind"]) == (p.default, p.kind)
+            assert schema.get("enum", []) == list(p.choices)
+        assert {"format", "inferred", "labels"} <= set(params)
+    certainty = next(p for p in spec["paths"]["/api/queries/qualified-statements"]["get"]["parameters"]
+                     if p["name"] == "certainty")
+    assert "possible" in certainty["schema"]["enum"]
+    graph_formats = next(p for p in spec["paths"]["/api/queries/neighbourhood"]["get"]["parameters"]
+                         if p["name"] == "format")["schema"]["enum"]
+    assert "ttl" in graph_formats and "csv" not in graph_formats
+    # the documented path answers like the generic one
+    assert httpx.get(server + "/api/queries/concept-lookup", params={"text": "ckd"}).status_code == 200
+
+
+def test_misspelled_query_name_is_a_404_with_the_closest(server: str) -> None:
+    r = httpx.get(server + "/api/queries/risk-factor")
+    assert r.status_code == 404 and "did you mean risk-factors" in r.text
+    r = httpx.get(server + "/api/queries/qualified-statements", params={"certainty": "possibel"})
+    assert r.status_code == 400 and "did you mean possible" in r.text

@@ -209,6 +209,7 @@ class Engine:
         prepared, bound, own_hidden = _resolve(query)
         substitutions = substitutions or bound
         hidden = hidden or own_hidden
+        labels = labels and prepared.form == "SELECT"
         if labels:
             self.label_index()  # read before the query's own time is counted
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import QueryError, QueryNotFound
@@ -29,6 +29,8 @@ _PARAM = re.compile(r"^(\w+)(?::\s*(\w+))?\s*(?:=\s*(.*?))?(?:\s+:\s+(.*))?$")
 #: label, id or CURIE), ``xref`` (an external identifier: CURIE, OBO id or IRI) and ``text`` (any
 #: text, the default).
 PARAM_KINDS = ("concept", "category", "xref", "text")
+#: Names no query parameter may have: the options of every query (REST API, Python, CLI).
+RESERVED_PARAMS = ("format", "inferred", "labels", "limit", "offset")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Param:
     description: str
     #: how a value is checked (one of :data:`PARAM_KINDS`)
     kind: str = "text"
+    #: the only values it takes, when the query lists them (``#+ choices: name = a | b``)
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,16 +120,34 @@ def read_query_file(path: Path) -> QueryFile:
         if not m:
             raise QueryError(f"{path}: malformed '#+ param: {raw}' (use 'name = default : description')")
         kind = m.group(2) or "text"
+        if m.group(1) in RESERVED_PARAMS:
+            raise QueryError(f"{path}: a parameter may not be named {m.group(1)!r} (reserved for "
+                             f"the options every query takes: {', '.join(RESERVED_PARAMS)})")
         if kind not in PARAM_KINDS:
             raise QueryError(f"{path}: parameter {m.group(1)!r} has an unknown kind {kind!r} "
                              f"(one of {', '.join(PARAM_KINDS)})")
         params.append(Param(m.group(1), (m.group(3) or None), (m.group(4) or "").strip(), kind))
+    params = _with_choices(path, params, meta.get("choices", []))
     tags = tuple(t.strip() for raw in meta.get("tags", []) for t in raw.split(",") if t.strip())
     return QueryFile(
         name=path.stem, path=path, text=text, summary=" ".join(meta["summary"]),
         description=" ".join(meta.get("description", [])), tags=tags, params=tuple(params),
         headers=tuple(headers),
     )
+
+
+def _with_choices(path: Path, params: list[Param], lines: list[str]) -> list[Param]:
+    """The parameters with the values ``#+ choices: name = a | b | c`` allows them."""
+    by_name = {p.name: p for p in params}
+    for line in lines:
+        name, sep, values = line.partition("=")
+        choices = tuple(v.strip() for v in values.split("|") if v.strip())
+        param = by_name.get(name.strip())
+        if not sep or param is None or not choices or (param.default and param.default not in choices):
+            raise QueryError(f"{path}: malformed '#+ choices: {line}' (use 'name = a | b', for a "
+                             "declared parameter, its default among the choices)")
+        by_name[param.name] = replace(param, choices=choices)
+    return [by_name[p.name] for p in params]
 
 
 def read_query_dir(folder: Path) -> list[QueryFile]:

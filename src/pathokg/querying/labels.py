@@ -6,7 +6,8 @@ This is a step after the query, over the result, the same on every face: ``patho
 ``labels=true`` and the query page's *labels* switch. For each variable ``x`` that holds an IRI in
 some row (and has no ``xLabel`` of its own), a column ``xLabel`` follows ``x``, bound where the
 graph labels that IRI (``queries/internal/labels.rq``: a preferred label, else ``rdfs:label``, else
-the label of a mapped term in its vocabulary) and unbound where it does not.
+the label of a mapped term in its vocabulary) and unbound where it does not. A CONSTRUCT,
+DESCRIBE or ASK result is left as it is (it has no columns).
 
 >>> index = LabelIndex([{"iri": "https://w3id.org/pathokg/concept/burn", "label": "burn"}])
 >>> srj = b'{"head":{"vars":["c"]},"results":{"bindings":[{"c":{"type":"uri","value":"https://w3id.org/pathokg/concept/burn"}}]}}'
@@ -20,7 +21,6 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from ..errors import QueryError
 from ..paths import INTERNAL_QUERIES
 from .results import QueryResult
 
@@ -87,12 +87,8 @@ def add_labels(srj: bytes, index: LabelIndex) -> bytes:
 
 
 def with_labels(result: QueryResult, index: LabelIndex) -> QueryResult:
-    """The result of a SELECT with its label columns.
-
-    :raises QueryError: the result is not a SELECT's (a graph or a yes/no has no columns).
-    """
+    """The result of a SELECT with its label columns; any other result as it is (a graph or a
+    yes/no has no columns: a CONSTRUCT constructs the labels it wants, ``?x skos:prefLabel ?l``)."""
     if result.srj is None or result.form != "SELECT":
-        raise QueryError(f"labels add a label column beside each IRI column of a SELECT; a "
-                         f"{result.form} result has no columns (a CONSTRUCT can construct the "
-                         "labels it wants: ?x skos:prefLabel ?label)")
+        return result
     return QueryResult(result.form, srj=add_labels(result.srj, index))

@@ -29,9 +29,10 @@ from ..errors import ArgumentError, QueryError, RemoteError
 from ..paths import INTERNAL_QUERIES
 from ..vocab import DATASET_IRI, INFERRED_GRAPH
 from .files import QueryFile, read_query_file, with_base
+from .labels import LABELS_QUERY, LabelIndex, with_labels
 from .params import BoundQuery
 from .results import QueryResult, canonical_triples
-from .safety import prepare
+from .safety import Window, prepare, windowed
 
 _ACCEPT_SOLUTIONS = "application/sparql-results+json"
 _ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9"
@@ -157,7 +158,8 @@ def dataset_for(endpoint: str, *, inferred: bool = True,
 
 
 def run_remote(endpoint: str, query: str | BoundQuery, *, timeout: float | None = None,
-               inferred: bool = True) -> QueryResult:
+               inferred: bool = True, labels: bool = False,
+               window: Window | None = None) -> QueryResult:
     """Send a (checked) query to ``endpoint`` and read its answer.
 
     A named query goes as its text form, each value written in place of its parameter
@@ -165,6 +167,8 @@ def run_remote(endpoint: str, query: str | BoundQuery, *, timeout: float | None 
     result, as on the embedded engine.
 
     :param inferred: see the entailed triples too (as the embedded engine does by default).
+    :param labels: add the label columns of a SELECT, from the labels the endpoint holds.
+    :param window: keep only these solutions (the text sent has the window's LIMIT and OFFSET).
     :raises QueryError: the query is refused or malformed (checked here before sending).
     :raises ArgumentError: the endpoint is not an http(s) URL.
     :raises RemoteError: the endpoint cannot be reached, holds no pathokg release, refuses the
@@ -176,6 +180,8 @@ def run_remote(endpoint: str, query: str | BoundQuery, *, timeout: float | None 
     else:  # checked as the user wrote it (errors at their lines), sent with its prefixes
         prepared = prepare(query)
         hidden, text, form = (), prepared.portable_text, prepared.form
+    if window is not None:
+        text = windowed(text, window)
     dataset = dataset_for(endpoint, inferred=inferred, timeout=timeout)
     graph = form in {"CONSTRUCT", "DESCRIBE"}
     response = _post(endpoint, text, _ACCEPT_GRAPH if graph else _ACCEPT_SOLUTIONS, timeout,
@@ -187,10 +193,14 @@ def run_remote(endpoint: str, query: str | BoundQuery, *, timeout: float | None 
             triples = canonical_triples(q.triple for q in ox.parse(response.content, format=fmt))
             return QueryResult(form, triples=triples)
         parsed = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-        return QueryResult.from_oxigraph(form, parsed, hidden)
+        result = QueryResult.from_oxigraph(form, parsed, hidden)
     except (SyntaxError, ValueError) as exc:
         raise RemoteError(f"the SPARQL endpoint {endpoint} sent a result that cannot be read "
                           f"({media}): {exc}") from None
+    if labels and form == "SELECT":
+        rows = run_remote(endpoint, read_query_file(LABELS_QUERY).text, timeout=timeout).lexical_rows
+        result = with_labels(result, LabelIndex(rows))
+    return result
 
 
 def remote_rows(endpoint: str, *,
