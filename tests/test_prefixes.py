@@ -88,3 +88,25 @@ def test_the_text_for_another_service_declares_what_it_uses() -> None:
     store.add(ox.Quad(ox.NamedNode(SPARQL_PREFIXES["pk"] + "burn"),
                       ox.NamedNode(SPARQL_PREFIXES["skos"] + "prefLabel"), ox.Literal("burn")))
     assert [s["l"].value for s in store.query(portable)] == ["burn"]
+
+
+def _bases() -> dict[str, str]:
+    return {**XREF_BASES, **PREFIXES}
+
+
+@pytest.mark.parametrize("iri", [base + "x1" for base in _bases().values()]
+                         + ["http://example.org/x", "https://w3id.org/pathokg/concept/",
+                            "https://w3id.org/pathokg/ontology/Concept", ""])
+def test_curie_for_is_what_curies_compresses(iri: str) -> None:
+    """vocab's own longest-prefix match (no curies import on a shell command) agrees with curies."""
+    from pathokg.vocab import converter, curie_for
+
+    assert curie_for(iri) == converter().compress(iri)
+
+
+@pytest.mark.parametrize("curie", [f"{p}:x" for p in _bases()] + [f"{p.lower()}:x" for p in XREF_BASES]
+                         + ["nope:1", "pk:", "PK:burn"])
+def test_expand_curie_is_what_curies_expands(curie: str) -> None:
+    from pathokg.vocab import converter, expand_curie
+
+    assert expand_curie(curie) == converter().expand(curie)
