@@ -29,7 +29,9 @@ def queries_table() -> str:
     lines = ["| query | what it answers | parameters: kind (default) | tags |",
              "| --- | --- | --- | --- |"]
     for q in list_queries():
-        params = "<br>".join(f"`{p.name}`: {p.kind} (`{p.default}`)" for p in q.params) or "none"
+        params = "<br>".join(f"`{p.name}`: {p.kind} (`{p.default}`)"
+                             + (f", one of {', '.join(f'`{c}`' for c in p.choices)}" if p.choices else "")
+                             for p in q.params) or "none"
         lines.append(f"| [`{q.name}`]({q.name}.rq) | {_cell(q.summary)} | {params} | "
                      f"{', '.join(q.tags)} |")
     return "\n".join(lines) + "\n"
