@@ -146,7 +146,9 @@ def queries_command(tag: str | None) -> None:
     for q in list_queries():
         if tag and tag not in q.tags:
             continue
-        params = "\n".join(f"{p.name}: {p.kind} = {p.default}" for p in q.params)
+        params = "\n".join(f"{p.name}: {p.kind} = {p.default}"
+                            + (f" (one of {', '.join(p.choices)})" if p.choices else "")
+                            for p in q.params)
         table.add_row(q.name, q.summary, params, ", ".join(q.tags), "yes" if draws(q) else "no")
     Console().print(table)
 
