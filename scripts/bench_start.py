@@ -7,7 +7,8 @@ with ``--compare-src``, on another one (for example an export of ``main``). Not 
     python scripts/bench_start.py --compare-src /tmp/main       # both trees, same release
 
 Each command runs ``--runs`` times in a fresh process (after two warm-up runs, so the page cache
-holds the files); the table gives the median and the fastest and slowest run, in milliseconds.
+holds the files), the trees taking turns; the table gives the median and the fastest and slowest
+run, in milliseconds (on a shared machine the fastest run is the steadiest figure).
 Both trees read the same release (built once by this tree into a temporary folder unless
 ``--release`` names one), so only the code differs.
 """
@@ -45,14 +46,19 @@ def timed(args: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
-def measure(src: Path, release: Path, runs: int) -> dict[str, list[float]]:
-    env = {**os.environ, "PYTHONPATH": str(src / "src"), "PATHOKG_DIST": str(release),
-           "COLUMNS": "120"}
-    out: dict[str, list[float]] = {}
+def measure(trees: list[Path], release: Path, runs: int) -> list[dict[str, list[float]]]:
+    """Seconds of each run of each command, per tree. The trees take turns run by run, so that a
+    machine that gets busier or quieter meanwhile weighs on both alike."""
+    envs = [{**os.environ, "PYTHONPATH": str(src / "src"), "PATHOKG_DIST": str(release),
+             "COLUMNS": "120"} for src in trees]
+    out: list[dict[str, list[float]]] = [{} for _ in trees]
     for name, args in COMMANDS.items():
-        for _ in range(2):
-            timed(args, env)
-        out[name] = [timed(args, env) for _ in range(runs)]
+        for env in envs:
+            for _ in range(2):
+                timed(args, env)
+        for _ in range(runs):
+            for times, env in zip(out, envs, strict=True):
+                times.setdefault(name, []).append(timed(args, env))
     return out
 
 
@@ -74,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.runs} runs per command, Python {sys.version.split()[0]}, {os.cpu_count()} cores\n")
         print("| tree | command | median ms | fastest | slowest |")
         print("| --- | --- | ---: | ---: | ---: |")
-        for label, src in trees:
-            for name, times in measure(src, release, args.runs).items():
+        measured = measure([src for _, src in trees], release, args.runs)
+        for (label, _), per_command in zip(trees, measured, strict=True):
+            for name, times in per_command.items():
                 ms = [t * 1000 for t in times]
                 print(f"| {label} | `{name}` | {statistics.median(ms):.0f} | {min(ms):.0f} | "
                       f"{max(ms):.0f} |")
