@@ -5,7 +5,6 @@ it when they are loaded, so changing the base here changes it everywhere.
 
 >>> str(concept("chronic-kidney-disease"))
 'https://w3id.org/pathokg/concept/chronic-kidney-disease'
->>> from pathokg.vocab import PKO
 >>> str(PKO.causes)
 'https://w3id.org/pathokg/ontology/causes'
 """
@@ -16,82 +15,55 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+
 if TYPE_CHECKING:
     import curies
-    from rdflib import Namespace, URIRef
-    from rdflib.namespace import DefinedNamespace
-
-    # made on first use by __getattr__ (below)
-    PKO: Namespace
-    PK: Namespace
-    EVIDENCE: Namespace
-    SOURCE: Namespace
-    INFERENCE: Namespace
-    OA: Namespace
-    OBOINOWL: Namespace
-    SCHEMA: Namespace
-    SH: Namespace
-    VANN: Namespace
-    DCAT: Namespace
-    SEMAPV: Namespace
-    ONTOLOGY_IRI: URIRef
-    DATASET_IRI: URIRef
-    SCHEME_IRI: URIRef
-    INFERRED_GRAPH: URIRef
-    LICENSE_IRI: URIRef
-    MATCH_PROPERTIES: dict[str, URIRef]
-    DCTERMS: type[DefinedNamespace]
-    OWL: type[DefinedNamespace]
-    PROV: type[DefinedNamespace]
-    RDF: type[DefinedNamespace]
-    RDFS: type[DefinedNamespace]
-    SKOS: type[DefinedNamespace]
-    VOID: type[DefinedNamespace]
-    XSD: type[DefinedNamespace]
 
 BASE = "https://w3id.org/pathokg/"
 
-#: The namespaces and IRIs below are rdflib terms, made on first use (PEP 562 ``__getattr__``):
-#: importing rdflib costs a command from the shell about 0.1 s, and a query from the shell needs
-#: only the strings (:data:`PREFIXES`, :data:`SPARQL_PREFIXES`, :func:`shorten`).
-_NAMESPACES = {
-    "PKO": BASE + "ontology/", "PK": BASE + "concept/", "EVIDENCE": BASE + "evidence/",
-    "SOURCE": BASE + "source/",
-    #: records of entailed triples (rule, premises, certainty), in the inferred graph
-    "INFERENCE": BASE + "inference/",
-    "OA": "http://www.w3.org/ns/oa#", "OBOINOWL": "http://www.geneontology.org/formats/oboInOwl#",
-    "SCHEMA": "https://schema.org/", "SH": "http://www.w3.org/ns/shacl#",
-    "VANN": "http://purl.org/vocab/vann/", "DCAT": "http://www.w3.org/ns/dcat#",
-    "SEMAPV": "https://w3id.org/semapv/vocab/",
-}
-#: The IRIs of this module as text (the rdflib terms are made from these).
-IRIS: dict[str, str] = {
-    "ONTOLOGY_IRI": BASE + "ontology", "DATASET_IRI": BASE + "dataset",
-    "SCHEME_IRI": BASE + "scheme",
-    #: the named graph that holds entailed triples (see :mod:`pathokg.querying.inference`);
-    #: asserted triples are in the default graph
-    "INFERRED_GRAPH": BASE + "graph/inferred",
-    "LICENSE_IRI": "https://creativecommons.org/licenses/by/4.0/",
-}
-_W3C = {
-    "owl": "http://www.w3.org/2002/07/owl#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-}
+PKO = Namespace(BASE + "ontology/")
+PK = Namespace(BASE + "concept/")
+EVIDENCE = Namespace(BASE + "evidence/")
+SOURCE = Namespace(BASE + "source/")
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+DATASET_IRI = URIRef(BASE + "dataset")
+SCHEME_IRI = URIRef(BASE + "scheme")
+#: The named graph that holds entailed triples (see :mod:`pathokg.inference`); asserted triples are
+#: in the default graph.
+INFERRED_GRAPH = URIRef(BASE + "graph/inferred")
+
+#: Records of entailed triples (rule, premises, certainty), in the inferred graph.
+INFERENCE = Namespace(BASE + "inference/")
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
+SCHEMA = Namespace("https://schema.org/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+LICENSE_IRI = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 #: Prefixes bound in every serialisation and prepended to every query.
 PREFIXES: dict[str, str] = {
-    "pko": _NAMESPACES["PKO"],
-    "pk": _NAMESPACES["PK"],
-    "pkev": _NAMESPACES["EVIDENCE"],
-    "pksrc": _NAMESPACES["SOURCE"],
-    **_W3C,
-    "oa": _NAMESPACES["OA"],
-    "schema": _NAMESPACES["SCHEMA"],
-    "void": "http://rdfs.org/ns/void#",
-    "vann": _NAMESPACES["VANN"],
-    "oboInOwl": _NAMESPACES["OBOINOWL"],
+    "pko": str(PKO),
+    "pk": str(PK),
+    "pkev": str(EVIDENCE),
+    "pksrc": str(SOURCE),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "oa": str(OA),
+    "schema": str(SCHEMA),
+    "void": str(VOID),
+    "vann": str(VANN),
+    "oboInOwl": str(OBOINOWL),
 }
 
 #: IRI bases of the external identifier prefixes, as ../shared/xrefs/README.md gives them.
@@ -119,41 +91,15 @@ XREF_BASES: dict[str, str] = {
 #: Prefixes every query may use without declaring them, the same in every face (the CLI, Python,
 #: ``/sparql``, the REST API and the query page): pathokg's own, the standard vocabularies the
 #: graph uses and those its concepts are mapped to. A query's own ``PREFIX`` declaration wins.
-SPARQL_PREFIXES: dict[str, str] = {**PREFIXES, "pkinf": _NAMESPACES["INFERENCE"], **XREF_BASES}
+SPARQL_PREFIXES: dict[str, str] = {**PREFIXES, "pkinf": str(INFERENCE), **XREF_BASES}
 
-#: The standard namespaces rdflib defines, offered here too.
-_RDFLIB_NAMESPACES = ("DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "VOID", "XSD")
-#: The match types of the verified table; ``MATCH_PROPERTIES`` maps each to its SKOS property.
-_MATCHES = ("exact", "close", "broad", "narrow")
-
-
-def __getattr__(name: str) -> object:
-    """The rdflib terms of this module, made on first use (see :data:`_NAMESPACES`).
-
-    >>> from pathokg import vocab
-    >>> str(vocab.INFERRED_GRAPH), str(vocab.MATCH_PROPERTIES["exact"])
-    ('https://w3id.org/pathokg/graph/inferred', 'http://www.w3.org/2004/02/skos/core#exactMatch')
-    """
-    if name in _NAMESPACES:
-        from rdflib import Namespace
-
-        value: object = Namespace(_NAMESPACES[name])
-    elif name in IRIS:
-        from rdflib import URIRef
-
-        value = URIRef(IRIS[name])
-    elif name in _RDFLIB_NAMESPACES:
-        from rdflib import namespace
-
-        value = getattr(namespace, name)
-    elif name == "MATCH_PROPERTIES":
-        from rdflib import URIRef
-
-        value = {m: URIRef(_W3C["skos"] + m + "Match") for m in _MATCHES}
-    else:  # checked first: the import system asks a module for __path__ and the like
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value
-    return value
+#: SKOS mapping property per match type of the verified table.
+MATCH_PROPERTIES: dict[str, URIRef] = {
+    "exact": SKOS.exactMatch,
+    "close": SKOS.closeMatch,
+    "broad": SKOS.broadMatch,
+    "narrow": SKOS.narrowMatch,
+}
 
 
 def sparql_prologue(prefixes: Iterable[str] | None = None) -> str:
@@ -169,9 +115,7 @@ def sparql_prologue(prefixes: Iterable[str] | None = None) -> str:
 
 def concept(slug: str) -> URIRef:
     """Return the IRI of the concept with this id."""
-    from rdflib import URIRef
-
-    return URIRef(_NAMESPACES["PK"] + slug)
+    return PK[slug]
 
 
 @cache
@@ -219,8 +163,6 @@ def xref_iri(curie: str) -> URIRef:
     >>> str(xref_iri("MPATH:36"))
     'http://purl.obolibrary.org/obo/MPATH_36'
     """
-    from rdflib import URIRef
-
     iri = expand_curie(curie)
     if iri is None:
         raise KeyError(curie.partition(":")[0])

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
+from rdflib import URIRef
 from rich.console import Console
 from rich.table import Table
 
@@ -58,8 +59,6 @@ def _folding(*names: str) -> Table:
 
 def _graph_cell(term: object, labels: LabelIndex | None) -> str:
     """A node of a graph result: its CURIE, and its label beside it when the graph has one."""
-    from rdflib import URIRef  # a graph result is an rdflib Graph already
-
     text = _short(str(term))
     label = labels.label(str(term)) if labels is not None and isinstance(term, URIRef) else None
     return f"{text} ({label})" if label else text

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..vocab import IRIS
+from ..vocab import DATASET_IRI, INFERRED_GRAPH
 from .options import force_option, out_option, release_option, stop_cleanly_on_sigterm, timeout_option
 
 
@@ -44,9 +44,9 @@ def build_command(out: Path | None, sources: tuple[Path, ...], reasoner: bool | 
 @click.option("--store", required=True,
               help="Graph Store endpoint, e.g. http://localhost:7878/store (Oxigraph), "
                    "http://localhost:8890/sparql-graph-crud-auth (Virtuoso).")
-@click.option("--graph", default=IRIS["DATASET_IRI"], show_default=True,
+@click.option("--graph", default=str(DATASET_IRI), show_default=True,
               help="Named graph that receives the release (replaced).")
-@click.option("--inferred-graph", default=IRIS["INFERRED_GRAPH"], show_default=True,
+@click.option("--inferred-graph", default=str(INFERRED_GRAPH), show_default=True,
               help="Named graph that receives the entailed triples (replaced).")
 @click.option("--no-inferred", is_flag=True, help="Publish the asserted release only.")
 @click.option("--query-endpoint", default=None,

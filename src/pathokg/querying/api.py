@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from rdflib import Graph
 
 from ..errors import QueryError
 from ..paths import TURTLE
@@ -20,9 +21,6 @@ from .release import release_folder
 from .results import QueryResult
 from .safety import Window
 from .values import Names, StoreNames, resolve_values
-
-if TYPE_CHECKING:
-    from rdflib import Graph
 
 #: Whether a query sees the entailed triples when the caller does not say: the same for
 #: :func:`query`, :func:`sparql` and :func:`construct_graph` (and the CLI, ``/sparql`` and the REST

@@ -13,16 +13,13 @@ True
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from ..errors import ReleaseError
 from ..paths import INFERRED, TURTLE, default_out_dir
 from ..rdf.store import inferred_graph
-
-if TYPE_CHECKING:
-    from rdflib import Graph
 
 
 def release_folder(folder: Path | str | None = None) -> Path:
@@ -67,8 +64,6 @@ def load(folder: Path | str | None = None) -> Graph:
     :param folder: the release folder (default ``dist/``, or ``$PATHOKG_DIST``).
     :raises ReleaseError: no release there, or a file that does not parse.
     """
-    from rdflib import Graph
-
     path = release_folder(folder) / TURTLE
     try:
         return Graph().parse(path, format="turtle")

@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from ..errors import QueryError, QueryLimitError
 from ..vocab import PREFIXES
@@ -30,7 +31,6 @@ from .terms import dataframe, term_value, value
 
 if TYPE_CHECKING:
     import pandas
-    from rdflib import Graph
 
 #: rounds of blank node refinement (each looks one triple further around a blank node)
 _REFINE_ROUNDS = 3
@@ -197,8 +197,6 @@ class QueryResult:
         """The triples of a CONSTRUCT or DESCRIBE result as an rdflib Graph (pathokg prefixes)."""
         if not self.is_graph:
             raise QueryError(f"a {self.form} query returns solutions, not a graph: use .rows")
-        from rdflib import Graph  # imported when needed: a query from the shell rarely does
-
         g = Graph()
         for prefix, ns in PREFIXES.items():
             g.bind(prefix, ns, override=True)

@@ -5,21 +5,16 @@ triples in the named graph :data:`~pathokg.vocab.INFERRED_GRAPH`."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from ..errors import SourceError, SourceProblem
-from ..vocab import BASE, IRIS, PREFIXES
-
-if TYPE_CHECKING:  # rdflib is imported where a graph is made: a query from the shell needs none
-    from rdflib import Graph
+from ..vocab import BASE, INFERRED_GRAPH, PREFIXES
 
 
 def new_graph() -> Graph:
     """An empty rdflib graph with pathokg's prefixes bound."""
-    from rdflib import Graph
-
     g = Graph(bind_namespaces="core")
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True)
@@ -58,13 +53,13 @@ def dataset_store(asserted: Graph, inferred: Graph | None = None) -> ox.Store:
     """An in-memory store with ``asserted`` as default graph and ``inferred`` in the inferred graph."""
     store = to_oxigraph(asserted)
     if inferred is not None:
-        to_oxigraph(inferred, store, named_graph=IRIS["INFERRED_GRAPH"])
+        to_oxigraph(inferred, store, named_graph=str(INFERRED_GRAPH))
     return store
 
 
 def inferred_graph() -> ox.NamedNode:
     """The named graph that holds the entailed triples."""
-    return ox.NamedNode(IRIS["INFERRED_GRAPH"])
+    return ox.NamedNode(str(INFERRED_GRAPH))
 
 
 def has_inferred(store: ox.Store) -> bool:
