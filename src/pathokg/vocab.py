@@ -118,6 +118,13 @@ def concept(slug: str) -> URIRef:
     return PK[slug]
 
 
+#: Every CURIE prefix pathokg knows and its IRI base (pathokg's own win a clash): the one map
+#: :func:`converter`, :func:`expand_curie` and :func:`curie_for` read.
+CURIE_BASES: dict[str, str] = {**XREF_BASES, **PREFIXES}
+#: The prefixes that may be written in any case (the external ones), by their lower-case form.
+_ANY_CASE = {p.lower(): p for p in XREF_BASES}
+
+
 @cache
 def converter() -> curies.Converter:
     """The CURIE converter of pathokg's prefixes and the external identifier prefixes, for code
@@ -129,10 +136,9 @@ def converter() -> curies.Converter:
     """
     import curies
 
-    prefix_map = {**XREF_BASES, **PREFIXES}
     records = [curies.Record(prefix=p, uri_prefix=ns,
-                             prefix_synonyms=[p.lower()] if p in XREF_BASES else [])
-               for p, ns in prefix_map.items()]
+                             prefix_synonyms=[p.lower()] if p.lower() in _ANY_CASE else [])
+               for p, ns in CURIE_BASES.items()]
     return curies.Converter(records)
 
 
@@ -151,7 +157,9 @@ def expand_curie(curie: str) -> str | None:
     prefix, sep, local = curie.partition(":")
     if not sep:
         return None
-    base = PREFIXES.get(prefix) or XREF_BASES.get(prefix) or XREF_BASES.get(prefix.upper())
+    # a look-up in CURIE_BASES, as curies does, without importing curies and pydantic (about
+    # 0.1 s of every command from the shell: scripts/bench_start.py)
+    base = CURIE_BASES.get(prefix) or CURIE_BASES.get(_ANY_CASE.get(prefix.lower(), ""))
     return None if base is None else base + local
 
 
@@ -169,8 +177,9 @@ def xref_iri(curie: str) -> URIRef:
     return URIRef(iri)
 
 
-#: (base, prefix), longest base first; a base shared by two prefixes gives pathokg's own.
-_BY_LONGEST_BASE = sorted({base: prefix for prefix, base in {**XREF_BASES, **PREFIXES}.items()}.items(),
+#: (base, prefix) of CURIE_BASES, longest base first; a base shared by two prefixes gives the
+#: later one of CURIE_BASES (pathokg's own).
+_BY_LONGEST_BASE = sorted({base: prefix for prefix, base in CURIE_BASES.items()}.items(),
                           key=lambda item: -len(item[0]))
 
 
@@ -180,8 +189,7 @@ def curie_for(iri: str) -> str | None:
     >>> curie_for("http://purl.obolibrary.org/obo/HP_0003761")
     'HP:0003761'
     """
-    # a longest-prefix match over the ~30 bases, as curies does: without importing curies and
-    # pydantic, which cost a command from the shell about 0.1 s (scripts/bench_start.py)
+    # a longest-prefix match over the ~30 bases, as curies does (see expand_curie)
     for base, prefix in _BY_LONGEST_BASE:
         if iri.startswith(base):
             return f"{prefix}:{iri[len(base):]}"
