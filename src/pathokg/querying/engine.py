@@ -35,7 +35,7 @@ from ..rdf.store import inferred_graph
 from ..vocab import BASE
 from .files import read_query_file
 from .formats import Format, solution_format
-from .labels import LABELS_QUERY, LabelIndex, with_labels
+from .labels import LABELS_QUERY, LabelIndex, needs_labels, with_labels
 from .params import BoundQuery
 from .release import release_store
 from .results import QueryResult, write_limited
@@ -181,7 +181,7 @@ class Engine:
                 raise _failure(exc) from None
 
         result = _on_deep_stack(work)
-        return with_labels(result, self.label_index()) if labels else result
+        return with_labels(result, self.label_index()) if labels and needs_labels(result) else result
 
     def run(self, query: Query, *, inferred: bool = True, timeout: float | None = None,
             labels: bool = False, window: Window | None = None) -> QueryResult:

@@ -86,6 +86,13 @@ def add_labels(srj: bytes, index: LabelIndex) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def needs_labels(result: QueryResult) -> bool:
+    """Whether :func:`with_labels` would add a column to ``result`` (so that the index is read
+    only when it is needed: a table of a query with its own label columns reads none)."""
+    return (result.srj is not None and result.form == "SELECT"
+            and bool(label_columns(result.variables, result.bindings)))
+
+
 def with_labels(result: QueryResult, index: LabelIndex) -> QueryResult:
     """The result of a SELECT with its label columns; any other result as it is (a graph or a
     yes/no has no columns: a CONSTRUCT constructs the labels it wants, ``?x skos:prefLabel ?l``)."""

@@ -29,7 +29,7 @@ from ..errors import ArgumentError, QueryError, RemoteError
 from ..paths import INTERNAL_QUERIES
 from ..vocab import DATASET_IRI, INFERRED_GRAPH
 from .files import QueryFile, read_query_file, with_base
-from .labels import LABELS_QUERY, LabelIndex, with_labels
+from .labels import LABELS_QUERY, LabelIndex, needs_labels, with_labels
 from .params import BoundQuery
 from .results import QueryResult, canonical_triples
 from .safety import Window, prepare, windowed
@@ -197,7 +197,7 @@ def run_remote(endpoint: str, query: str | BoundQuery, *, timeout: float | None 
     except (SyntaxError, ValueError) as exc:
         raise RemoteError(f"the SPARQL endpoint {endpoint} sent a result that cannot be read "
                           f"({media}): {exc}") from None
-    if labels and form == "SELECT":
+    if labels and needs_labels(result):
         rows = run_remote(endpoint, read_query_file(LABELS_QUERY).text, timeout=timeout).lexical_rows
         result = with_labels(result, LabelIndex(rows))
     return result
