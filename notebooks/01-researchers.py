@@ -26,11 +26,6 @@ import pathokg
 pd.set_option("display.max_colwidth", 120)
 
 
-def table(result: pathokg.QueryResult) -> pd.DataFrame:
-    """A query result as a pandas DataFrame (one column per variable)."""
-    return pd.DataFrame(result.rows, columns=result.variables)
-
-
 # %% [markdown]
 # ## The named queries
 # Each lives in `queries/<name>.rq` with a summary and parameters.
@@ -43,32 +38,46 @@ pd.DataFrame([{"name": q.name, "summary": q.summary,
 # ## Risk factors of dystrophic calcification, with the quote behind each
 
 # %%
-risk = table(pathokg.query("risk-factors"))
-risk.head(10)
+risk = pathokg.query("risk-factors", limit=10).to_dataframe()
+display(risk)
 
 # %% [markdown]
 # ## Ad-hoc SPARQL: which relations does each section of the article support?
+# The usual prefixes (`pk:`, `pko:`, `owl:`, `skos:` ...) are predeclared; counts come back as
+# numbers.
 
 # %%
-per_section = table(pathokg.sparql("""
-PREFIX pko: <https://w3id.org/pathokg/ontology/>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
+per_section = pathokg.sparql("""
 SELECT ?section (COUNT(DISTINCT ?axiom) AS ?relations) WHERE {
   ?axiom a owl:Axiom ; pko:hasEvidence ?evidence .
   ?evidence pko:section ?section .
 }
 GROUP BY ?section ORDER BY DESC(?relations) ?section
-"""))
-per_section["relations"] = per_section["relations"].astype(int)
-per_section.head(10)
+""", limit=10).to_dataframe()
+assert per_section["relations"].dtype.kind == "i"
+display(per_section)
+
+# %% [markdown]
+# ## Labels beside IRIs
+# `labels=True` adds a `?xLabel` column after each IRI column, without writing the label joins:
+# here the interventions and the category the ontology gives each.
+
+# %%
+pathokg.sparql("""
+SELECT ?intervention ?category WHERE {
+  ?intervention a ?category .
+  ?category rdfs:subClassOf pko:Intervention .
+}
+ORDER BY ?category ?intervention
+""", labels=True, limit=8).to_dataframe()
 
 # %% [markdown]
 # ## The evidence for one answer
 # Why does the graph say chronic kidney disease is linked to dystrophic calcification?
 
 # %%
-evidence = table(pathokg.query("evidence", subject="pk:chronic-kidney-disease",
-                               object="pk:dystrophic-calcification"))
+evidence = pathokg.query("evidence", subject="CKD",
+                         object="pk:dystrophic-calcification").to_dataframe()
 display(evidence.T)
 
 # %% [markdown]
@@ -77,7 +86,7 @@ display(evidence.T)
 # keyed by the same identifiers; here a small stand-in table of MeSH ids.
 
 # %%
-xrefs = table(pathokg.query("concept-xrefs", concept="pk:chronic-kidney-disease"))
+xrefs = pathokg.query("concept-xrefs", concept="pk:chronic-kidney-disease").to_dataframe()
 display(xrefs)
 
 # %%

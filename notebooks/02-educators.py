@@ -46,8 +46,7 @@ cm.show(graph, focus="CKD", depth=1, height=480)
 cm.show(graph, view="mechanism", height=480)
 
 # %%
-steps = pathokg.query("mechanism-path")
-pd.DataFrame(steps.rows, columns=steps.variables)
+pathokg.query("mechanism-path").to_dataframe()
 
 # %% [markdown]
 # ## The article's structure
@@ -55,8 +54,6 @@ pd.DataFrame(steps.rows, columns=steps.variables)
 
 # %%
 structure = pathokg.sparql("""
-PREFIX pko: <https://w3id.org/pathokg/ontology/>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
 SELECT ?sectionPath (COUNT(DISTINCT ?axiom) AS ?relations)
        (COUNT(DISTINCT ?concept) AS ?concepts) WHERE {
   ?axiom pko:hasEvidence ?evidence ; owl:annotatedSource ?concept .
@@ -64,7 +61,7 @@ SELECT ?sectionPath (COUNT(DISTINCT ?axiom) AS ?relations)
 }
 GROUP BY ?sectionPath ORDER BY ?sectionPath
 """)
-pd.DataFrame(structure.rows, columns=structure.variables)
+structure.to_dataframe()
 
 # %% [markdown]
 # ## Flashcards from the graph

@@ -1,5 +1,6 @@
-"""Generate queries/README.md (the index of the named queries) and the table in docs/sparql.md
-from the query headers. tests/test_queries.py checks that both are current.
+"""Generate queries/README.md (the index of the named queries) and the tables in docs/sparql.md
+(the named queries, from their headers; the predeclared prefixes, from pathokg.vocab).
+tests/test_queries.py checks that they are current.
 
     .venv/bin/python scripts/gen_query_docs.py
 """
@@ -10,11 +11,13 @@ import sys
 from pathlib import Path
 
 from pathokg.querying.files import list_queries
+from pathokg.vocab import SPARQL_PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "queries" / "README.md"
 SPARQL_DOC = ROOT / "docs" / "sparql.md"
 BEGIN, END = "<!-- named-queries:begin -->", "<!-- named-queries:end -->"
+PREFIXES_BEGIN, PREFIXES_END = "<!-- prefixes:begin -->", "<!-- prefixes:end -->"
 
 
 def _cell(text: str) -> str:
@@ -26,10 +29,31 @@ def queries_table() -> str:
     lines = ["| query | what it answers | parameters: kind (default) | tags |",
              "| --- | --- | --- | --- |"]
     for q in list_queries():
-        params = "<br>".join(f"`{p.name}`: {p.kind} (`{p.default}`)" for p in q.params) or "none"
+        params = "<br>".join(f"`{p.name}`: {p.kind} (`{p.default}`)"
+                             + (f", one of {', '.join(f'`{c}`' for c in p.choices)}" if p.choices else "")
+                             for p in q.params) or "none"
         lines.append(f"| [`{q.name}`]({q.name}.rq) | {_cell(q.summary)} | {params} | "
                      f"{', '.join(q.tags)} |")
     return "\n".join(lines) + "\n"
+
+
+def prefixes_table() -> str:
+    """A Markdown table of the predeclared prefixes (:data:`pathokg.vocab.SPARQL_PREFIXES`)."""
+    lines = ["| prefix | namespace |", "| --- | --- |"]
+    lines += [f"| `{p}:` | `{ns}` |" for p, ns in SPARQL_PREFIXES.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _replace(text: str, begin: str, end: str, body: str) -> str:
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{body}{end}{tail}"
+
+
+def sparql_doc(text: str) -> str:
+    """docs/sparql.md with its generated tables rewritten."""
+    text = _replace(text, BEGIN, END, queries_table().replace("](", "](../queries/"))
+    return _replace(text, PREFIXES_BEGIN, PREFIXES_END, prefixes_table())
 
 
 def queries_readme() -> str:
@@ -57,14 +81,8 @@ def queries_readme() -> str:
 def main() -> int:
     README.write_text(queries_readme(), encoding="utf-8")
     print(f"wrote {README.relative_to(ROOT)}")
-    if SPARQL_DOC.is_file():
-        text = SPARQL_DOC.read_text(encoding="utf-8")
-        if BEGIN in text and END in text:
-            head, rest = text.split(BEGIN, 1)
-            _, tail = rest.split(END, 1)
-            table = queries_table().replace("](", "](../queries/")
-            SPARQL_DOC.write_text(f"{head}{BEGIN}\n{table}{END}{tail}", encoding="utf-8")
-            print(f"updated the table in {SPARQL_DOC.relative_to(ROOT)}")
+    SPARQL_DOC.write_text(sparql_doc(SPARQL_DOC.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"updated the tables in {SPARQL_DOC.relative_to(ROOT)}")
     return 0
 
 

@@ -29,7 +29,7 @@ def golden_text(engine: Engine, name: str) -> tuple[str, str]:
         return f"{name}.nt", "\n".join(lines) + "\n"
     header = "\t".join(result.variables)
     rows = ["\t".join("" if v is None else v.replace("\t", " ").replace("\n", " ")
-                      for v in row.values()) for row in result.rows]
+                      for v in row.values()) for row in result.lexical_rows]
     return f"{name}.tsv", "\n".join([header, *rows]) + "\n"
 
 

@@ -101,3 +101,19 @@ def test_endpoint_option_gives_the_same_answers(server: str, release_dir: Path,
     assert remote.returncode == 0, remote.stderr
     assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines())
     assert len(local.stdout.splitlines()) > 2
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("args", [("query", "concepts-by-category", "--limit", "3", "--offset", "2"),
+                                  ("query", "risk-factors", "--labels", "--limit", "2"),
+                                  ("sparql", "SELECT ?c WHERE { ?c a pko:Concept } ORDER BY ?c",
+                                   "--labels", "--offset", "5", "--limit", "4")])
+def test_endpoint_option_with_window_and_labels(server: str, release_dir: Path,
+                                                args: tuple[str, ...]) -> None:
+    """--limit/--offset and --labels give over --endpoint what they give on the embedded graph."""
+    local = cli(*args, "--format", "csv", release=release_dir)
+    remote = subprocess.run([sys.executable, "-m", "pathokg", *args, "--format", "csv",
+                             "--endpoint", server + "/sparql"], capture_output=True, text=True,
+                            timeout=120)
+    assert remote.returncode == 0, remote.stderr
+    assert remote.stdout == local.stdout and len(local.stdout.splitlines()) > 2

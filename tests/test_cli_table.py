@@ -11,7 +11,8 @@ from pathokg.cli import main
 
 def test_table_shows_curies(release_dir: Path) -> None:
     result = CliRunner().invoke(main, ["query", "xref-concept", "-p", "xref=MESH:D002114",
-                                       "--release", str(release_dir)], terminal_width=200)
+                                       "--release", str(release_dir)], terminal_width=200,
+                                 env={"COLUMNS": "200"})  # rich reads the width from COLUMNS
     assert result.exit_code == 0, result.output
     assert "pk:dystrophic-calcification" in result.output
     assert "https://w3id.org/pathokg/concept/" not in result.output

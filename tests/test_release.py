@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, VOID
 
 from pathokg.curation.assemble import assemble
-from pathokg.paths import JSONLD, NTRIPLES, OWL_XML, SSSOM, TURTLE, VOID_FILE
+from pathokg.paths import INFERRED, JSONLD, NTRIPLES, OWL_XML, SSSOM, TURTLE, VOID_FILE
 from pathokg.rdf.canonical import canonical, ntriples
 from pathokg.release.build import build
 from pathokg.vocab import DATASET_IRI, PKO
@@ -122,3 +122,36 @@ def test_inferred_triples_are_a_separate_file_disjoint_from_the_assertions(relea
             record = next(r for r in inferred.subjects(OWL.annotatedSource, s)
                           if (r, OWL.annotatedProperty, p) in inferred and (r, OWL.annotatedTarget, o) in inferred)
             assert inferred.value(record, PKO.rule) is not None and inferred.value(record, PKO.premise) is not None
+
+
+def test_precomputed_entailments_equal_recomputation(release_dir: Path) -> None:
+    """The CLI and Python read the release's entailments (``pathokg-inferred.ttl``) instead of
+    recomputing them at every start: they must be what recomputation gives, to the byte, and
+    give the same answers."""
+    import pathokg
+    from pathokg.querying.engine import Engine
+    from pathokg.querying.files import list_queries
+    from pathokg.querying.inference import entailments
+    from pathokg.querying.params import bind_params
+    from pathokg.querying.release import release_store
+    from pathokg.rdf.canonical import canonical, turtle
+    from pathokg.rdf.store import inferred_graph, to_oxigraph
+    from pathokg.vocab import INFERRED_GRAPH
+
+    asserted = pathokg.load(release_dir)
+    recomputed = entailments(asserted)
+    # the file is the canonical Turtle after its header comment (the release and version it follows)
+    written = (release_dir / INFERRED).read_bytes()
+    header = b"".join(line for line in written.splitlines(keepends=True) if line.startswith(b"# "))
+    assert header.count(b"\n") == 2 and written.startswith(header)
+    assert turtle(canonical(recomputed)) == written[len(header):]
+    # the release's store (HPO graphs included) with its inferred graph replaced by recomputation
+    store = release_store(release_dir)
+    store.clear_graph(inferred_graph())
+    to_oxigraph(recomputed, store, named_graph=str(INFERRED_GRAPH))
+    read, fresh = Engine.from_release(release_dir), Engine(store)
+    for query in list_queries():
+        bound = bind_params(query, {})
+        ours, theirs = read.execute(bound), fresh.execute(bound)
+        fmt = "nt" if ours.is_graph else "srj"
+        assert ours.serialize(fmt) == theirs.serialize(fmt), query.name

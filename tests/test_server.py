@@ -198,3 +198,84 @@ def test_answers_larger_than_the_pipe_buffer_arrive_whole(server: str) -> None:
             assert response.status_code == 200, response.text
             assert len(response.content) > 256 * 1024
             assert json.loads(response.content)["results"]["bindings"]
+
+
+def test_predeclared_prefixes_on_sparql_and_in_the_service_description(server: str) -> None:
+    from pathokg.vocab import SPARQL_PREFIXES
+
+    r = httpx.get(server + "/sparql", params={"query": "SELECT ?l WHERE { pk:nsaids skos:prefLabel ?l }"},
+                  headers={"Accept": "application/sparql-results+json"})
+    labels = [b["l"]["value"] for b in r.json()["results"]["bindings"]]
+    assert r.status_code == 200 and labels == ["nonsteroidal anti-inflammatory drug"]
+    bad = httpx.get(server + "/sparql", params={"query": "SELECT * WHERE {\n ?s foaf:name ?o }"})
+    assert bad.status_code == 400 and bad.text.startswith("SPARQL syntax error at line 2, column 5: the "
+                                                          "prefix foaf: is not declared")
+    sd = Graph().parse(data=httpx.get(server + "/sparql", headers={"Accept": "text/turtle"}).text,
+                       format="turtle")
+    declared = dict(sd.query("""PREFIX sh: <http://www.w3.org/ns/shacl#>
+        SELECT ?p ?ns WHERE { ?service sh:prefixes/sh:declare [ sh:prefix ?p ; sh:namespace ?ns ] }"""))
+    assert {str(p): str(ns) for p, ns in declared.items()} == SPARQL_PREFIXES
+
+
+def test_construct_results_are_distinct_and_the_same_bytes_as_in_python(server: str) -> None:
+    import pathokg
+
+    from .test_graph_results import PXE
+
+    for fmt, media in [("nt", "application/n-triples"), ("ttl", "text/turtle"),
+                       ("jsonld", "application/ld+json")]:
+        ours = pathokg.sparql(PXE).serialize(fmt)
+        r = httpx.post(server + "/sparql", data={"query": PXE}, headers={"Accept": media})
+        assert r.status_code == 200 and r.content == ours, fmt
+    rest = httpx.get(server + "/api/queries/neighbourhood", params={"concept": "PXE", "format": "nt"})
+    assert rest.content == pathokg.query("neighbourhood", concept="PXE").serialize("nt")
+
+
+def test_labels_on_sparql_and_the_rest_api(server: str) -> None:
+    """``labels=true`` adds the label columns on /sparql and the REST API, as in Python and the CLI."""
+    query = "SELECT ?c WHERE { VALUES ?c { pk:chronic-kidney-disease } }"
+    for url, params in [("/sparql", {"query": query, "labels": "true"}),
+                        ("/api/queries/concept-lookup", {"text": "ckd", "labels": "true"})]:
+        r = httpx.get(server + url, params=params, headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 200, r.text
+        data = r.json()
+        column = next(v for v in data["head"]["vars"] if v.endswith("Label") and v != "label")
+        assert [b[column]["value"] for b in data["results"]["bindings"]] == ["chronic kidney disease"]
+    plain = httpx.get(server + "/sparql", params={"query": query, "format": "csv"})
+    labelled = httpx.get(server + "/sparql", params={"query": query, "format": "csv", "labels": "1"})
+    assert plain.text.splitlines()[0] == "c" and labelled.text.splitlines()[0] == "c,cLabel"
+    for bad in [{"query": query, "labels": "maybe"}, {"query": query, "labels": ["1", "0"]}]:
+        assert httpx.get(server + "/sparql", params=bad).status_code == 400
+    assert httpx.get(server + "/api/queries/kinds-of", params={"inferred": "perhaps"}).status_code == 400
+
+
+def test_openapi_documents_each_named_query(server: str) -> None:
+    """Generated from the query headers: each parameter's kind, default and choices; format,
+    inferred and labels."""
+    from pathokg.querying.files import list_queries
+
+    spec = httpx.get(server + "/api/openapi.json").json()
+    for query in list_queries():
+        operation = spec["paths"][f"/api/queries/{query.name}"]["get"]
+        params = {p["name"]: p for p in operation["parameters"]}
+        assert operation["summary"] == query.summary
+        for p in query.params:
+            schema = params[p.name]["schema"]
+            assert (schema["default"], schema["x-pathokg-kind"]) == (p.default, p.kind)
+            assert schema.get("enum", []) == list(p.choices)
+        assert {"format", "inferred", "labels"} <= set(params)
+    certainty = next(p for p in spec["paths"]["/api/queries/qualified-statements"]["get"]["parameters"]
+                     if p["name"] == "certainty")
+    assert "possible" in certainty["schema"]["enum"]
+    graph_formats = next(p for p in spec["paths"]["/api/queries/neighbourhood"]["get"]["parameters"]
+                         if p["name"] == "format")["schema"]["enum"]
+    assert "ttl" in graph_formats and "csv" not in graph_formats
+    # the documented path answers like the generic one
+    assert httpx.get(server + "/api/queries/concept-lookup", params={"text": "ckd"}).status_code == 200
+
+
+def test_misspelled_query_name_is_a_404_with_the_closest(server: str) -> None:
+    r = httpx.get(server + "/api/queries/risk-factor")
+    assert r.status_code == 404 and "did you mean risk-factors" in r.text
+    r = httpx.get(server + "/api/queries/qualified-statements", params={"certainty": "possibel"})
+    assert r.status_code == 400 and "did you mean possible" in r.text

@@ -125,6 +125,11 @@ class ReasonerUnavailable(ToolMissing):
     """No Java runtime to run HermiT; the OWL step cannot run here."""
 
 
+class ExtraMissing(ToolMissing):
+    """A feature needs a package of one of pathokg's optional extras, which is not installed (the
+    message names the extra to install)."""
+
+
 class QueryError(PathoKGError):
     """A query is unknown, malformed, refused or failed."""
 

@@ -11,6 +11,7 @@ it when they are loaded, so changing the base here changes it everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -139,6 +140,10 @@ ANNOTATION_ID_BASES: dict[str, str] = {
     "DECIPHER": "https://www.deciphergenomics.org/syndrome/",
     "NCBIGene": "https://www.ncbi.nlm.nih.gov/gene/",
 }
+#: Prefixes every query may use without declaring them, the same in every face (the CLI, Python,
+#: ``/sparql``, the REST API and the query page): pathokg's own, the standard vocabularies the
+#: graph uses and those its concepts are mapped to. A query's own ``PREFIX`` declaration wins.
+SPARQL_PREFIXES: dict[str, str] = {**PREFIXES, "pkinf": str(INFERENCE), **XREF_BASES, **ANNOTATION_ID_BASES}
 
 #: SKOS mapping property per match type of the verified table.
 MATCH_PROPERTIES: dict[str, URIRef] = {
@@ -169,6 +174,15 @@ def obo_source(prefix: str) -> str | None:
     if base != f"{OBO}{prefix.upper()}_":
         return None
     return f"obo:{prefix.lower()}.owl"
+def sparql_prologue(prefixes: Iterable[str] | None = None) -> str:
+    """``PREFIX`` declarations of predeclared prefixes (all of them, or those named), on one line,
+    so that a text they go in front of keeps its line numbers.
+
+    >>> sparql_prologue(["skos", "pk"])
+    'PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX pk: <https://w3id.org/pathokg/concept/> '
+    """
+    names = SPARQL_PREFIXES if prefixes is None else prefixes
+    return "".join(f"PREFIX {name}: <{SPARQL_PREFIXES[name]}> " for name in names)
 
 
 def concept(slug: str) -> URIRef:
@@ -176,20 +190,27 @@ def concept(slug: str) -> URIRef:
     return PK[slug]
 
 
+#: Every CURIE prefix pathokg knows and its IRI base (pathokg's own win a clash): the one map
+#: :func:`converter`, :func:`expand_curie` and :func:`curie_for` read.
+CURIE_BASES: dict[str, str] = {**XREF_BASES, **ANNOTATION_ID_BASES, **PREFIXES}
+#: The prefixes that may be written in any case (the external ones), by their lower-case form.
+_ANY_CASE = {p.lower(): p for p in (*XREF_BASES, *ANNOTATION_ID_BASES)}
+
+
 @cache
 def converter() -> curies.Converter:
-    """The one CURIE converter: pathokg's prefixes and the external identifier prefixes.
+    """The CURIE converter of pathokg's prefixes and the external identifier prefixes, for code
+    that wants a ``curies.Converter`` (the same map as :func:`expand_curie` and :func:`curie_for`,
+    checked by ``tests/test_prefixes.py``).
 
-    ``curies`` is imported on first use: it pulls in pydantic, which a query from the shell does
-    not otherwise need.
+    ``curies`` is imported on first use: it pulls in pydantic (about 0.1 s), which a query from
+    the shell does not otherwise need.
     """
     import curies
 
-    prefix_map = {**XREF_BASES, **ANNOTATION_ID_BASES, **PREFIXES}
     records = [curies.Record(prefix=p, uri_prefix=ns,
-                             prefix_synonyms=[p.lower()] if p in XREF_BASES or p in ANNOTATION_ID_BASES
-                             else [])
-               for p, ns in prefix_map.items()]
+                             prefix_synonyms=[p.lower()] if p.lower() in _ANY_CASE else [])
+               for p, ns in CURIE_BASES.items()]
     return curies.Converter(records)
 
 
@@ -208,10 +229,10 @@ def expand_curie(curie: str) -> str | None:
     prefix, sep, local = curie.partition(":")
     if not sep:
         return None
-    expanded = converter().expand(curie)
-    if expanded is None and prefix.upper() in XREF_BASES:
-        expanded = XREF_BASES[prefix.upper()] + local
-    return expanded
+    # a look-up in CURIE_BASES, as curies does, without importing curies and pydantic (about
+    # 0.1 s of every command from the shell: scripts/bench_start.py)
+    base = CURIE_BASES.get(prefix) or CURIE_BASES.get(_ANY_CASE.get(prefix.lower(), ""))
+    return None if base is None else base + local
 
 
 def xref_iri(curie: str) -> URIRef:
@@ -228,13 +249,23 @@ def xref_iri(curie: str) -> URIRef:
     return URIRef(iri)
 
 
+#: (base, prefix) of CURIE_BASES, longest base first; a base shared by two prefixes gives the
+#: later one of CURIE_BASES (pathokg's own).
+_BY_LONGEST_BASE = sorted({base: prefix for prefix, base in CURIE_BASES.items()}.items(),
+                          key=lambda item: -len(item[0]))
+
+
 def curie_for(iri: str) -> str | None:
     """Compress an IRI to a CURIE, or return ``None`` if no known base matches.
 
     >>> curie_for("http://purl.obolibrary.org/obo/HP_0003761")
     'HP:0003761'
     """
-    return converter().compress(iri)
+    # a longest-prefix match over the ~30 bases, as curies does (see expand_curie)
+    for base, prefix in _BY_LONGEST_BASE:
+        if iri.startswith(base):
+            return f"{prefix}:{iri[len(base):]}"
+    return None
 
 
 def shorten(iri: str) -> str:

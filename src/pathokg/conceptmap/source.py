@@ -7,7 +7,6 @@ graphs), so a map never reaches outside the graph it draws.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -20,7 +19,6 @@ from ..querying.params import BoundQuery, bind_params
 from ..querying.release import release_store
 from ..querying.values import StoreNames, resolve_values
 from ..rdf.store import has_inferred, inferred_graph
-from ..vocab import PREFIXES
 from .model import MapModel, Triple, model_from_graph
 
 
@@ -59,30 +57,13 @@ def find_query(name: str) -> QueryFile:
     return get_query(name)
 
 
-_PREFIX_USE = re.compile(r"(?<![\w<:/#?$])([A-Za-z][\w-]*):(?=[\w-])")
-
-
-def with_prefixes(text: str) -> str:
-    """The query with a ``PREFIX`` line for each of pathokg's prefixes (:data:`~pathokg.vocab.PREFIXES`)
-    it uses without declaring, so that ``pko:causes`` works in ``--sparql`` as in the tables.
-
-    >>> with_prefixes("CONSTRUCT { ?s pko:causes ?o } WHERE { ?s pko:causes ?o }").splitlines()[0]
-    'PREFIX pko: <https://w3id.org/pathokg/ontology/>'
-    """
-    declared = {m.lower() for m in re.findall(r"(?i)PREFIX\s+([\w-]*):", text)}
-    body = re.sub(r'"(?:[^"\\]|\\.)*"|<[^>\s]*>|#[^\n]*', " ", text)
-    used = sorted({m for m in _PREFIX_USE.findall(body) if m in PREFIXES and m.lower() not in declared})
-    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used) + text
-
-
 def run_for_map(engine: Engine, text: str | BoundQuery, *, inferred: bool = False) -> Drawn:
     """Run a query for a map: a CONSTRUCT or DESCRIBE gives its triples between IRIs, a SELECT
     the IRIs its rows hold (the map draws the concepts among them and the relations between them).
 
     :raises QueryError: the query is refused or does not parse, or is an ASK (nothing to draw).
     """
-    query = text if isinstance(text, BoundQuery) else with_prefixes(text)  # a named query has its own
-    result = engine.execute(query, inferred=inferred)
+    result = engine.execute(text, inferred=inferred)  # pk:, pko:, ... are predeclared
     if result.is_graph:
         return Drawn({(t.subject.value, t.predicate.value, t.object.value) for t in result.triples
                       if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)})

@@ -26,7 +26,7 @@ import re
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,16 +35,20 @@ import pyoxigraph as ox
 from ..errors import QueryError, QueryFailed, QueryLimitError, QuerySyntaxError
 from ..rdf.store import inferred_graph
 from ..vocab import BASE, HPO_ANNOTATIONS_GRAPH, HPO_GRAPH
-from .formats import Format
+from .files import read_query_file
+from .formats import Format, solution_format
+from .labels import LABELS_QUERY, LabelIndex, needs_labels, with_labels
 from .params import BoundQuery
 from .release import release_store
 from .results import QueryResult, write_limited
-from .safety import QUERY_STACK_BYTES, PreparedQuery, prepare
+from .rows import select
+from .safety import QUERY_STACK_BYTES, PreparedQuery, Window, prepare, with_window
 
 #: The asserted triples: pathokg's (the default graph) and the HPO backbone's named graphs, which
 #: are asserted by HPO (empty in a release built with ``--hpo none``).
 ASSERTED_GRAPHS = [ox.DefaultGraph(), *(ox.NamedNode(str(g)) for g in (HPO_GRAPH, HPO_ANNOTATIONS_GRAPH))]
 ALL_GRAPHS = [*ASSERTED_GRAPHS, inferred_graph()]
+_SRJ = solution_format("srj")
 #: Engine messages about the query itself (safe to show to whoever sent it); any other message
 #: of a failure while the query runs is kept out of answers (see :func:`public_message`).
 _CLIENT_ERRORS = re.compile(r"^(The custom function <[^>\s]*> is not supported"
@@ -123,6 +127,14 @@ class Engine:
     """A store over one release, and the way every query runs on it."""
 
     store: ox.Store
+    _labels: LabelIndex | None = field(default=None, init=False, repr=False, compare=False)
+
+    def label_index(self) -> LabelIndex:
+        """The labels of the store's IRIs (read once: the store does not change)."""
+        if self._labels is None:
+            self._labels = LabelIndex(select(self.store, read_query_file(LABELS_QUERY),
+                                             default_graph=ASSERTED_GRAPHS))
+        return self._labels
 
     @classmethod
     def from_release(cls, out_dir: Path | str | None = None) -> Engine:
@@ -151,17 +163,21 @@ class Engine:
         except (OSError, ValueError, RuntimeError) as exc:
             raise _failure(exc) from None
 
-    def execute(self, query: Query, *, inferred: bool = True,
-                dataset: Dataset | None = None) -> QueryResult:
+    def execute(self, query: Query, *, inferred: bool = True, dataset: Dataset | None = None,
+                labels: bool = False, window: Window | None = None) -> QueryResult:
         """Check and run a query; return its result.
 
         :param query: SPARQL text (pathokg's relative IRIs resolve against the base), a prepared
             query, or a named query with its parameters bound (:func:`~pathokg.querying.params.bind_params`).
         :param inferred: include the entailed triples (default) or only the asserted ones.
         :param dataset: the graphs to query instead of the default dataset.
+        :param labels: add a label column beside each IRI column of a SELECT
+            (:mod:`pathokg.querying.labels`).
+        :param window: keep only these solutions (the query's LIMIT and OFFSET, rewritten).
         :raises QueryError: refused, malformed or failed.
         """
         prepared, substitutions, hidden = _resolve(query)
+        prepared = with_window(prepared, window)
 
         def work() -> QueryResult:
             raw = self._query(prepared, substitutions, inferred, dataset)
@@ -170,39 +186,52 @@ class Engine:
             except (OSError, ValueError, RuntimeError) as exc:
                 raise _failure(exc) from None
 
-        return _on_deep_stack(work)
+        result = _on_deep_stack(work)
+        return with_labels(result, self.label_index()) if labels and needs_labels(result) else result
 
-    def run(self, query: Query, *, inferred: bool = True,
-            timeout: float | None = None) -> QueryResult:
+    def run(self, query: Query, *, inferred: bool = True, timeout: float | None = None,
+            labels: bool = False, window: Window | None = None) -> QueryResult:
         """Like :meth:`execute`, with an optional time limit in seconds.
 
         Oxigraph cannot interrupt a running query: past the limit this raises and the query keeps
         its thread until it ends. The CLI exits after such an error; the server runs queries in
         worker processes that it kills instead (:mod:`pathokg.web.workers`).
         """
-        if timeout is None:
-            return self.execute(query, inferred=inferred)
-        return _on_deep_stack(lambda: self.execute(query, inferred=inferred), timeout)
+        def go() -> QueryResult:
+            return self.execute(query, inferred=inferred, labels=labels, window=window)
+
+        return go() if timeout is None else _on_deep_stack(go, timeout)
 
     def write(self, query: Query, fmt: Format, limit: int, *, inferred: bool = True,
               dataset: Dataset | None = None, substitutions: dict[ox.Variable, Any] | None = None,
-              hidden: tuple[str, ...] = ()) -> bytes:
+              hidden: tuple[str, ...] = (), labels: bool = False) -> bytes:
         """Run a query and write its result in ``fmt`` as it is computed, up to ``limit`` bytes.
 
-        ``substitutions`` and ``hidden`` go with a prepared query (a bound named query has its own).
+        ``substitutions`` and ``hidden`` go with a prepared query (a bound named query has its own);
+        ``labels`` adds the label columns of a SELECT (:meth:`execute`).
 
         :raises QueryLimitError: (413) the result is larger than ``limit``.
         """
         prepared, bound, own_hidden = _resolve(query)
         substitutions = substitutions or bound
         hidden = hidden or own_hidden
+        labels = labels and prepared.form == "SELECT"
+        if labels:
+            self.label_index()  # read before the query's own time is counted
 
         def work() -> bytes:
             raw = self._query(prepared, substitutions, inferred, dataset)
             try:
-                return write_limited(prepared.form, raw, fmt, limit, hidden)
+                if not labels:
+                    return write_limited(prepared.form, raw, fmt, limit, hidden)
+                srj = write_limited(prepared.form, raw, _SRJ, limit, hidden)
+                body = with_labels(QueryResult(prepared.form, srj=srj), self.label_index()).serialize(fmt)
             except (OSError, ValueError, RuntimeError) as exc:
                 raise _failure(exc) from None
+            if len(body) > limit:
+                raise QueryLimitError(f"the result is larger than the limit of {limit:,} bytes "
+                                      "(add a LIMIT, or select fewer variables)", 413)
+            return body
 
         return _on_deep_stack(work)
 

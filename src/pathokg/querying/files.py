@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import QueryError, QueryNotFound
 from ..paths import QUERIES_DIR
 from ..vocab import BASE
+from .tokens import tokenize
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
 #: ``name: kind = default : description``; the description's separator is a colon between spaces,
@@ -29,6 +30,8 @@ _PARAM = re.compile(r"^(\w+)(?::\s*(\w+))?\s*(?:=\s*(.*?))?(?:\s+:\s+(.*))?$")
 #: HPO term of the release's HPO import: id, IRI, label or exact synonym) and ``text`` (any text,
 #: the default).
 PARAM_KINDS = ("concept", "category", "xref", "phenotype", "text")
+#: Names no query parameter may have: the options of every query (REST API, Python, CLI).
+RESERVED_PARAMS = ("format", "inferred", "labels", "limit", "offset")
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class Param:
     description: str
     #: how a value is checked (one of :data:`PARAM_KINDS`)
     kind: str = "text"
+    #: the only values it takes, when the query lists them (``#+ choices: name = a | b``)
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,14 +73,30 @@ class QueryFile:
 
 
 def with_base(text: str) -> str:
-    """Prepend the BASE declaration unless the query has one.
+    """Prepend the BASE declaration unless the query has one, on the query's first line (so that
+    its line numbers stay those of the text).
 
-    >>> with_base("SELECT * WHERE { ?s ?p ?o }").splitlines()[0]
-    'BASE <https://w3id.org/pathokg/>'
+    >>> with_base("SELECT * WHERE {\\n ?s ?p ?o }").splitlines()[0]
+    'BASE <https://w3id.org/pathokg/> SELECT * WHERE {'
     """
-    if re.search(r"(?im)^\s*BASE\s*<", text):
+    if _declares_base(text):
         return text
-    return f"BASE <{BASE}>\n{text}"
+    return f"BASE <{BASE}> {text.removeprefix(chr(0xFEFF))}"
+
+
+def _declares_base(text: str) -> bool:
+    """Whether the query's prologue (its first words, before SELECT, ASK, ...) holds a BASE."""
+    try:
+        tokens = tokenize(text)
+    except QueryError:
+        return False
+    for token in tokens:
+        word = token.value.upper() if token.kind == "WORD" else ""
+        if word == "BASE":
+            return True
+        if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return False
+    return False
 
 
 def read_query_file(path: Path) -> QueryFile:
@@ -100,16 +121,34 @@ def read_query_file(path: Path) -> QueryFile:
         if not m:
             raise QueryError(f"{path}: malformed '#+ param: {raw}' (use 'name = default : description')")
         kind = m.group(2) or "text"
+        if m.group(1) in RESERVED_PARAMS:
+            raise QueryError(f"{path}: a parameter may not be named {m.group(1)!r} (reserved for "
+                             f"the options every query takes: {', '.join(RESERVED_PARAMS)})")
         if kind not in PARAM_KINDS:
             raise QueryError(f"{path}: parameter {m.group(1)!r} has an unknown kind {kind!r} "
                              f"(one of {', '.join(PARAM_KINDS)})")
         params.append(Param(m.group(1), (m.group(3) or None), (m.group(4) or "").strip(), kind))
+    params = _with_choices(path, params, meta.get("choices", []))
     tags = tuple(t.strip() for raw in meta.get("tags", []) for t in raw.split(",") if t.strip())
     return QueryFile(
         name=path.stem, path=path, text=text, summary=" ".join(meta["summary"]),
         description=" ".join(meta.get("description", [])), tags=tags, params=tuple(params),
         headers=tuple(headers),
     )
+
+
+def _with_choices(path: Path, params: list[Param], lines: list[str]) -> list[Param]:
+    """The parameters with the values ``#+ choices: name = a | b | c`` allows them."""
+    by_name = {p.name: p for p in params}
+    for line in lines:
+        name, sep, values = line.partition("=")
+        choices = tuple(v.strip() for v in values.split("|") if v.strip())
+        param = by_name.get(name.strip())
+        if not sep or param is None or not choices or (param.default and param.default not in choices):
+            raise QueryError(f"{path}: malformed '#+ choices: {line}' (use 'name = a | b', for a "
+                             "declared parameter, its default among the choices)")
+        by_name[param.name] = replace(param, choices=choices)
+    return [by_name[p.name] for p in params]
 
 
 def read_query_dir(folder: Path) -> list[QueryFile]:

@@ -29,9 +29,10 @@ from ..errors import ArgumentError, QueryError, RemoteError
 from ..paths import INTERNAL_QUERIES
 from ..vocab import DATASET_IRI, HPO_ANNOTATIONS_GRAPH, HPO_GRAPH, INFERRED_GRAPH
 from .files import QueryFile, read_query_file, with_base
+from .labels import LABELS_QUERY, LabelIndex, needs_labels, with_labels
 from .params import BoundQuery
-from .results import QueryResult
-from .safety import prepare
+from .results import QueryResult, canonical_triples
+from .safety import Window, prepare, windowed
 
 _ACCEPT_SOLUTIONS = "application/sparql-results+json"
 _ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9"
@@ -117,7 +118,7 @@ def release_layout(endpoint: str, timeout: float | None = None) -> tuple[str, ..
     """
     if endpoint not in _LAYOUTS:
         named = _ask(endpoint, read_query_file(NAMED_GRAPHS_PROBE).text, timeout, refusal_ok=True)
-        found = named.rows[0] if named is not None and named.rows else {}
+        found = named.lexical_rows[0] if named is not None and named.rows else {}
         if found.get("release") in _TRUE:
             graphs = [str(DATASET_IRI)]
             if found.get("inferred") in _TRUE:
@@ -159,7 +160,8 @@ def dataset_for(endpoint: str, *, inferred: bool = True,
 
 
 def run_remote(endpoint: str, query: str | BoundQuery, *, timeout: float | None = None,
-               inferred: bool = True) -> QueryResult:
+               inferred: bool = True, labels: bool = False,
+               window: Window | None = None) -> QueryResult:
     """Send a (checked) query to ``endpoint`` and read its answer.
 
     A named query goes as its text form, each value written in place of its parameter
@@ -167,14 +169,21 @@ def run_remote(endpoint: str, query: str | BoundQuery, *, timeout: float | None 
     result, as on the embedded engine.
 
     :param inferred: see the entailed triples too (as the embedded engine does by default).
+    :param labels: add the label columns of a SELECT, from the labels the endpoint holds.
+    :param window: keep only these solutions (the text sent has the window's LIMIT and OFFSET).
     :raises QueryError: the query is refused or malformed (checked here before sending).
     :raises ArgumentError: the endpoint is not an http(s) URL.
     :raises RemoteError: the endpoint cannot be reached, holds no pathokg release, refuses the
         query or answers wrongly.
     """
-    hidden = query.hidden if isinstance(query, BoundQuery) else ()
-    text = query.text if isinstance(query, BoundQuery) else with_base(query)
-    form = prepare(text).form
+    if isinstance(query, BoundQuery):
+        hidden, text = query.hidden, query.text
+        form = prepare(text).form
+    else:  # checked as the user wrote it (errors at their lines), sent with its prefixes
+        prepared = prepare(query)
+        hidden, text, form = (), prepared.portable_text, prepared.form
+    if window is not None:
+        text = windowed(text, window)
     dataset = dataset_for(endpoint, inferred=inferred, timeout=timeout)
     graph = form in {"CONSTRUCT", "DESCRIBE"}
     response = _post(endpoint, text, _ACCEPT_GRAPH if graph else _ACCEPT_SOLUTIONS, timeout,
@@ -183,13 +192,17 @@ def run_remote(endpoint: str, query: str | BoundQuery, *, timeout: float | None 
     try:
         if graph:
             fmt = ox.RdfFormat.TURTLE if media == "text/turtle" else ox.RdfFormat.N_TRIPLES
-            triples = [q.triple for q in ox.parse(response.content, format=fmt)]
+            triples = canonical_triples(q.triple for q in ox.parse(response.content, format=fmt))
             return QueryResult(form, triples=triples)
         parsed = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-        return QueryResult.from_oxigraph(form, parsed, hidden)
+        result = QueryResult.from_oxigraph(form, parsed, hidden)
     except (SyntaxError, ValueError) as exc:
         raise RemoteError(f"the SPARQL endpoint {endpoint} sent a result that cannot be read "
                           f"({media}): {exc}") from None
+    if labels and needs_labels(result):
+        rows = run_remote(endpoint, read_query_file(LABELS_QUERY).text, timeout=timeout).lexical_rows
+        result = with_labels(result, LabelIndex(rows))
+    return result
 
 
 def remote_rows(endpoint: str, *,
@@ -198,6 +211,6 @@ def remote_rows(endpoint: str, *,
     rows (for :class:`~pathokg.querying.values.Names`)."""
 
     def run(query: QueryFile) -> list[dict[str, str | None]]:
-        return run_remote(endpoint, query.text, timeout=timeout).rows
+        return run_remote(endpoint, query.text, timeout=timeout).lexical_rows
 
     return run

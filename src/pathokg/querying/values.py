@@ -25,6 +25,7 @@ pathokg.errors.QueryError: parameter condition: unknown concept 'pk:dystrophic-c
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -143,9 +144,15 @@ def resolve_values(query: QueryFile, values: dict[str, str], names: Names) -> di
     :raises QueryError: a value names nothing of its kind; the message names the parameter.
     """
     kinds = {p.name: p.kind for p in query.params}
+    choices = {p.name: p.choices for p in query.params if p.choices}
     resolved = {}
     for name, value in values.items():
         try:
+            if name in choices and value not in choices[name]:
+                close = difflib.get_close_matches(value, choices[name], n=1, cutoff=0.5)
+                hint = f"did you mean {close[0]}? " if close else ""
+                raise QueryError(f"{value!r} is not one of its values; {hint}use one of "
+                                 f"{', '.join(choices[name])}")
             resolved[name] = resolve_value(kinds.get(name, "text"), value, names)
         except QueryError as exc:
             raise QueryError(f"parameter {name}: {exc}") from None

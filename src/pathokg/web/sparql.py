@@ -4,7 +4,8 @@ its service description on a GET without a query.
 * The dataset: ``default-graph-uri`` and ``named-graph-uri`` (in the URL, and in a form body)
   name graphs of the served store; one the store does not hold is an empty graph. Given, they
   replace the query's own ``FROM`` and ``FROM NAMED``. ``inference=false`` leaves the inferred
-  graph out of the default graph.
+  graph out of the default graph; ``labels=true`` adds a label column (``?xLabel``) after each
+  IRI column of a SELECT (:mod:`pathokg.querying.labels`).
 * One ``query`` at most (several: 400); an empty one: 400; an update, by ``update`` or
   ``application/sparql-update``: 403, the endpoint is read-only.
 * Bodies are read with a limit counted as they arrive (chunked ones too) and a time limit.
@@ -25,8 +26,8 @@ from starlette.requests import ClientDisconnect
 from ..errors import PathoKGError, QueryRefused, RequestError
 from ..querying.engine import Dataset
 from ..querying.formats import best_media, graph_format
-from ..vocab import INFERRED_GRAPH
-from .state import TEMPLATES, VARY, App, answer_response, error_response
+from ..vocab import INFERRED_GRAPH, SPARQL_PREFIXES
+from .state import TEMPLATES, VARY, App, answer_response, error_response, flag
 from .workers import Answer
 
 log = logging.getLogger("pathokg.server")
@@ -37,8 +38,6 @@ _DIRECT = "application/sparql-query"
 _UPDATE = "application/sparql-update"
 _POST_MEDIA = (f"a query POST needs Content-Type {_DIRECT} or {_FORM}; this endpoint is read-only, "
                f"so {_UPDATE} is refused")
-_TRUE = {"", "true", "1", "yes", "on"}
-_FALSE = {"false", "0", "no", "off"}
 #: What the service description is offered as; a browser asks for text/html and is sent to the
 #: query page.
 _SD_MEDIA = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml",
@@ -105,17 +104,6 @@ def _dataset(fields: list[tuple[str, str]]) -> Dataset | None:
     return Dataset(default, named)
 
 
-def _inference(fields: list[tuple[str, str]]) -> bool:
-    values = [v.strip().lower() for k, v in fields if k == "inference"]
-    if len(values) > 1:
-        raise RequestError("give the inference parameter once", 400)
-    if not values or values[0] in _TRUE:
-        return True
-    if values[0] in _FALSE:
-        return False
-    raise RequestError(f"inference={values[0]!r}: use true or false", 400)
-
-
 def sparql_router(state: App) -> APIRouter:
     """The routes of ``/sparql`` over the app's worker pool."""
     router = APIRouter()
@@ -150,13 +138,14 @@ def sparql_router(state: App) -> APIRouter:
             raise RequestError(f"{len(queries)} query parameters: send one query per request", 400)
         if queries:
             query = queries[0]
-        dataset, inferred = _dataset(fields), _inference(fields)
+        dataset, inferred = _dataset(fields), flag(fields, "inference", True)
         if query is None:
             return service_description(state, request, inferred)
         fmt = next((v for k, v in fields if k == "format"), None)
         prepared = state.prepare(query)
         return await state.respond(prepared, request.headers.get("accept"), fmt=fmt,
-                                   inferred=inferred, dataset=dataset)
+                                   inferred=inferred, dataset=dataset,
+                                   labels=flag(fields, "labels", False))
 
     @router.api_route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS"],
                       summary="SPARQL 1.1 Protocol: query by GET or POST (no query: the service "
@@ -189,7 +178,8 @@ def service_description(state: App, request: Request, inferred: bool) -> Respons
         default_triples=(store.union if inferred else store.asserted) if store else 0,
         inferred_triples=store.inferred if store else 0, inferred_graph=str(INFERRED_GRAPH),
         graphs=[g for g in (store.graphs if store else ()) if g != str(INFERRED_GRAPH)],
-        timeout=state.settings.timeout, max_result=state.settings.max_result_bytes)
+        timeout=state.settings.timeout, max_result=state.settings.max_result_bytes,
+        prefixes=SPARQL_PREFIXES)
     fmt = graph_format({"text/turtle": "ttl", "application/ld+json": "jsonld",
                         "application/n-triples": "nt", "application/rdf+xml": "rdfxml"}[media])
     assert fmt is not None

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi.responses import PlainTextResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..errors import PathoKGError, QueryError, QueryLimitError, QuerySyntaxError
+from ..errors import PathoKGError, QueryError, QueryLimitError, QuerySyntaxError, RequestError
 from ..querying.engine import Dataset
 from ..querying.files import QueryFile, get_query, read_query_file
 from ..querying.formats import Format, graph_format, negotiate, solution_format
@@ -91,6 +91,30 @@ class BoundedCache:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+_TRUE = {"", "true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+
+def flag(fields: list[tuple[str, str]], name: str, default: bool) -> bool:
+    """A yes/no request parameter (``true``/``false``, ``1``/``0``, ...; absent: ``default``).
+
+    >>> flag([("labels", "TRUE")], "labels", False), flag([], "labels", False)
+    (True, False)
+
+    :raises RequestError: (400) given twice, or neither yes nor no.
+    """
+    values = [v.strip().lower() for k, v in fields if k == name]
+    if len(values) > 1:
+        raise RequestError(f"give the {name} parameter once", 400)
+    if not values:
+        return default
+    if values[0] in _TRUE:
+        return True
+    if values[0] in _FALSE:
+        return False
+    raise RequestError(f"{name}={values[0]!r}: use true or false", 400)
 
 
 def error_response(exc: PathoKGError) -> Response:
@@ -189,7 +213,7 @@ class App:
         return await self.pool.run(job)
 
     def job(self, query: PreparedQuery | BoundQuery, fmt: Format, *, inferred: bool = True,
-            dataset: Dataset | None = None) -> Job:
+            dataset: Dataset | None = None, labels: bool = False) -> Job:
         """The job that runs a checked query (or a bound named query) in ``fmt``."""
         if isinstance(query, BoundQuery):
             prepared = query.prepared
@@ -199,17 +223,19 @@ class App:
             prepared, substitutions, hidden = query, {}, ()
         return Job(prepared.text, prepared.form, prepared.names_dataset, substitutions, hidden,
                    inferred, (dataset.default, dataset.named) if dataset is not None else None,
-                   fmt.name, self.settings.max_result_bytes)
+                   fmt.name, self.settings.max_result_bytes, labels)
 
     async def respond(self, query: PreparedQuery | BoundQuery, accept: str | None, *,
                       fmt: str | None = None, inferred: bool = True,
-                      dataset: Dataset | None = None) -> Response:
-        """Run a query and answer in the negotiated format, or with the error's status."""
+                      dataset: Dataset | None = None, labels: bool = False) -> Response:
+        """Run a query and answer in the negotiated format, or with the error's status
+        (``labels``: with the label columns of a SELECT)."""
         prepared = query.prepared if isinstance(query, BoundQuery) else query
         try:
             chosen = self.format_for(prepared.is_graph, accept, fmt)
-            job = self.job(query, chosen, inferred=inferred, dataset=dataset)
-            key = (job.text, tuple(job.substitutions.items()), job.inferred, job.dataset, job.format)
+            job = self.job(query, chosen, inferred=inferred, dataset=dataset, labels=labels)
+            key = (job.text, tuple(job.substitutions.items()), job.inferred, job.dataset, job.format,
+                   job.labels)
             answer = self.answers.get(key)  # type: ignore[arg-type]
             if answer is None:
                 answer = await self.run(job)

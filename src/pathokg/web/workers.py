@@ -50,6 +50,8 @@ class Job:
     format: str = "srj"
     #: largest result, in bytes
     limit: int = 20_000_000
+    #: add the label columns of a SELECT (:mod:`pathokg.querying.labels`)
+    labels: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def answer(engine: Engine, job: Job) -> Answer:
     dataset = Dataset(*job.dataset) if job.dataset is not None else None
     substitutions = {ox.Variable(name): term for name, term in job.substitutions.items()}
     body = engine.write(prepared, fmt, job.limit, inferred=job.inferred, dataset=dataset,
-                        substitutions=substitutions, hidden=job.hidden)
+                        substitutions=substitutions, hidden=job.hidden, labels=job.labels)
     return Answer(job.form, fmt.media_type, body)
 
 
