@@ -31,6 +31,7 @@ from ..querying.params import bind_params
 from .api import api_router
 from .concepts import concept_router
 from .maps import router as map_router
+from .paths import paths_router
 from .pool import PoolSettings, WorkerPool
 from .sparql import sparql_router
 from .state import TEMPLATES, App, ServerSettings, error_response
@@ -177,6 +178,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.include_router(sparql_router(state))
     app.include_router(api_router(state))
     app.include_router(concept_router(state))
+    app.include_router(paths_router(state))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_pages(app, state)
     app.include_router(map_router)
