@@ -29,9 +29,7 @@ from ..conceptmap.style import style_for
 from ..errors import PathoKGError
 from ..paths import EXPORT_QUERIES, INTERNAL_QUERIES
 from ..querying.files import QueryFile
-from ..querying.formats import solution_format
 from ..querying.params import bind_params
-from ..querying.results import QueryResult
 from ..vocab import BASE, PK, SPARQL_PREFIXES, shorten
 from .state import App, error_response
 
@@ -92,19 +90,12 @@ def query_page_router(state: App) -> APIRouter:
     router = APIRouter(tags=["query page"])
     cache: dict[str, bytes] = {}
 
-    async def rows(path: Any) -> list[dict[str, Any]]:
-        fmt = solution_format("srj")
-        assert fmt is not None
-        prepared = state.prepare(state.query_file(path).text)
-        answer = await state.run(state.job(prepared, fmt, inferred=False))
-        return QueryResult(answer.form, srj=answer.body).lexical_rows
-
     @router.get("/query/terms.json", include_in_schema=False)
     async def terms() -> Response:
         if "terms" not in cache:
             try:
-                ontology = await rows(INTERNAL_QUERIES / "query-page-terms.rq")
-                categories = await rows(EXPORT_QUERIES / "concept-categories.rq")
+                ontology = await state.lexical_rows(INTERNAL_QUERIES / "query-page-terms.rq")
+                categories = await state.lexical_rows(EXPORT_QUERIES / "concept-categories.rq")
                 index = (await state.names("concept")).index("concept")
             except PathoKGError as exc:
                 return error_response(exc)

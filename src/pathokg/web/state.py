@@ -239,9 +239,13 @@ class App:
         for kind in kinds:
             path = NAMES_QUERIES[kind]
             if path not in self._names_rows:
-                fmt = solution_format("srj")
-                assert fmt is not None
-                names = self.prepare(self.query_file(path).text)
-                answer = await self.run(self.job(names, fmt, inferred=False))
-                self._names_rows[path] = QueryResult(answer.form, srj=answer.body).lexical_rows
+                self._names_rows[path] = await self.lexical_rows(path)
         return Names(lambda q: self._names_rows[q.path], "the server's graph")
+
+    async def lexical_rows(self, query_file: Path) -> list[dict[str, str | None]]:
+        """The rows of a query file without parameters (over the asserted triples), as texts."""
+        fmt = solution_format("srj")
+        assert fmt is not None
+        answer = await self.run(self.job(self.prepare(self.query_file(query_file).text), fmt,
+                                         inferred=False))
+        return QueryResult(answer.form, srj=answer.body).lexical_rows
