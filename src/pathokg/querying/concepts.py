@@ -93,42 +93,56 @@ class ConceptIndex:
 
         :raises ConceptNotFound: no concept has that name (with close matches), or several do.
         """
-        wanted = name.strip()
-        if wanted.startswith("<") and wanted.endswith(">"):
-            wanted = wanted[1:-1]
-        if wanted in self.concepts:
-            return wanted
-        expanded = expand_identifier(wanted)
-        if expanded in self.concepts:
-            return expanded
-        key = wanted.casefold()
-        for table in (self._labels, self._ids):
-            if key in table:
-                return table[key]
-        found = self._synonyms.get(key) or self._xrefs.get(expanded or wanted) or set()
+        found = self.candidates(name)
         if len(found) == 1:
-            return next(iter(found))
+            return found[0]
         if found:
             listed = ", ".join(sorted(f"{self.concepts[i].label} ({shorten(i)})" for i in found))
             plural = "categories" if self.what == "category" else f"{self.what}s"
             raise ConceptNotFound(f"{name!r} names several {plural}: {listed}; use one of their ids")
-        raise ConceptNotFound(f"unknown {self.what} {name!r}{self._hint(_plain(key))}")
+        close = [self.concepts[i].label for i in self.close_matches(name)]
+        hint = (f"; did you mean: {', '.join(close)}?" if close else
+                "; try a label, a synonym such as an abbreviation, or a pathokg id")
+        raise ConceptNotFound(f"unknown {self.what} {name!r}{hint}")
 
-    def _hint(self, key: str) -> str:
-        """Close matches for a name that matched nothing: similar names, names that contain it,
-        and names with a word close to one of its words."""
+    def candidates(self, name: str) -> tuple[str, ...]:
+        """The IRIs of the concepts ``name`` names: one, several (a synonym several concepts
+        share) or none, in IRI order.
+
+        >>> index = ConceptIndex([ConceptName("urn:x:a", "alpha", ("AB",)),
+        ...                       ConceptName("urn:x:b", "beta", ("ab",))])
+        >>> index.candidates("AB"), index.candidates("Alpha"), index.candidates("gamma")
+        (('urn:x:a', 'urn:x:b'), ('urn:x:a',), ())
+        """
+        wanted = name.strip()
+        if wanted.startswith("<") and wanted.endswith(">"):
+            wanted = wanted[1:-1]
+        if wanted in self.concepts:
+            return (wanted,)
+        expanded = expand_identifier(wanted)
+        if expanded in self.concepts:
+            return (expanded,)
+        key = wanted.casefold()
+        for table in (self._labels, self._ids):
+            if key in table:
+                return (table[key],)
+        found = self._synonyms.get(key) or self._xrefs.get(expanded or wanted) or set()
+        return tuple(sorted(found))
+
+    def close_matches(self, name: str) -> list[str]:
+        """The IRIs of the concepts with a name close to ``name`` (which named none): similar
+        names, names that contain it, and names with a word close to one of its words; the
+        closest first, at most eight."""
+        key = _plain(name.strip().casefold())
         names: dict[str, str] = {}
         for c in self.concepts.values():
             for other in c.synonyms:
-                names.setdefault(other.casefold(), c.label)
+                names.setdefault(other.casefold(), c.iri)
         for c in self.concepts.values():
-            names[c.label.casefold()] = c.label
+            names[c.label.casefold()] = c.iri
         close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.6)
         words = {w for n in names for w in n.split()}
         near = set(difflib.get_close_matches(key, list(words), n=5, cutoff=0.7))
         close += [n for n in sorted(names) if n not in close
                   and (key in n or near & set(n.split()))][: 8 - len(close)]
-        labels = list(dict.fromkeys(names[c] for c in close))
-        if not labels:
-            return "; try a label, a synonym such as an abbreviation, or a pathokg id"
-        return f"; did you mean: {', '.join(labels)}?"
+        return list(dict.fromkeys(names[c] for c in close))

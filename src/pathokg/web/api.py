@@ -8,7 +8,6 @@ takes (:data:`OPTIONS`): ``format``, ``inferred`` and ``labels``.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -17,10 +16,9 @@ from fastapi.responses import PlainTextResponse, Response
 
 from ..errors import PathoKGError
 from ..querying.files import QueryFile, list_queries
-from ..querying.formats import GRAPH_FORMATS, SOLUTION_FORMATS, solution_format
+from ..querying.formats import GRAPH_FORMATS, SOLUTION_FORMATS
 from ..querying.params import bind_params
-from ..querying.results import QueryResult
-from ..querying.values import NAMES_QUERIES, Names, resolve_values
+from ..querying.values import NAMES_QUERIES, resolve_values
 from .state import App, error_response, flag
 
 #: The request parameters every named query takes besides its own (a query may not name a
@@ -54,19 +52,11 @@ def openapi_parameters(query: QueryFile) -> list[dict[str, Any]]:
 def api_router(state: App) -> APIRouter:
     """The routes of ``/api/queries`` over the app's worker pool."""
     router = APIRouter(prefix="/api", tags=["named queries"])
-    names_rows: dict[Path, list[dict[str, str | None]]] = {}  # the names queries' rows, read once
 
     async def checked(query: QueryFile, params: dict[str, str]) -> dict[str, str]:
         """The values checked for their parameters' kinds (a value that names nothing: 400)."""
-        for p in query.params:
-            path = NAMES_QUERIES.get(p.kind)
-            if p.name in params and path is not None and path not in names_rows:
-                fmt = solution_format("srj")
-                assert fmt is not None
-                names = state.prepare(state.query_file(path).text)
-                answer = await state.run(state.job(names, fmt, inferred=False))
-                names_rows[path] = QueryResult(answer.form, srj=answer.body).lexical_rows
-        return resolve_values(query, params, Names(lambda q: names_rows[q.path], "the server's graph"))
+        kinds = {p.kind for p in query.params if p.name in params and p.kind in NAMES_QUERIES}
+        return resolve_values(query, params, await state.names(*sorted(kinds)))
 
     @router.get("/queries", summary="The named queries with their parameters")
     def queries() -> list[dict[str, Any]]:

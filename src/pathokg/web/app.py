@@ -27,11 +27,13 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import PathoKGError
 from ..paths import STATIC_DIR
 from ..querying.files import list_queries
-from ..querying.params import bind_params
+from ..vocab import SPARQL_PREFIXES
 from .api import api_router
 from .concepts import concept_router
 from .maps import router as map_router
+from .paths import paths_router
 from .pool import PoolSettings, WorkerPool
+from .querypage import example_text, query_page_router
 from .sparql import sparql_router
 from .state import TEMPLATES, App, ServerSettings, error_response
 from .store import StoreInfo, build_store, describe_store
@@ -85,10 +87,11 @@ def _add_pages(app: FastAPI, state: App) -> None:
     @app.get("/query", response_class=HTMLResponse, include_in_schema=False)
     def query_page() -> str:
         examples = [{"name": q.name, "summary": q.summary, "description": q.description,
-                     "query": bind_params(q, {}).text} for q in list_queries()]
+                     "query": example_text(q)} for q in list_queries()]
         return TEMPLATES.get_template("query.html").render(
             endpoint="/sparql", static="/static", root="/", queries=examples,
-            queries_json=json.dumps(examples).replace("</", "<\\/"))
+            queries_json=json.dumps(examples).replace("</", "<\\/"),
+            prefixes_json=json.dumps(dict(sorted(SPARQL_PREFIXES.items()))))
 
     @app.get("/api/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -177,6 +180,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.include_router(sparql_router(state))
     app.include_router(api_router(state))
     app.include_router(concept_router(state))
+    app.include_router(paths_router(state))
+    app.include_router(query_page_router(state))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_pages(app, state)
     app.include_router(map_router)

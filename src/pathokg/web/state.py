@@ -19,6 +19,7 @@ from ..querying.formats import Format, graph_format, negotiate, solution_format
 from ..querying.params import BoundQuery, bind_params
 from ..querying.results import QueryResult
 from ..querying.safety import MAX_QUERY_CHARS, PreparedQuery, prepare
+from ..querying.values import NAMES_QUERIES, Names
 from .pool import WorkerPool
 from .store import StoreInfo
 from .workers import Answer, Job
@@ -148,6 +149,8 @@ class App:
         #: the handlers of the busiest routes, which :class:`pathokg.web.app.FastPath` calls
         #: without FastAPI's routing: ``/sparql`` and ``/api/queries/`` (its name follows)
         self.fast_routes: dict[str, Any] = {}
+        #: the rows of the names queries (concepts, categories), read once from the workers
+        self._names_rows: dict[Path, list[dict[str, str | None]]] = {}
 
     def prepare(self, text: str) -> PreparedQuery:
         """Check a query (or take the check of the same text from the cache).
@@ -255,3 +258,20 @@ class App:
         assert fmt is not None
         answer = await self.run(self.job(bound, fmt))
         return QueryResult(answer.form, srj=answer.body).rows
+
+    async def names(self, *kinds: str) -> Names:
+        """The names of the served graph's concepts or categories (the resolver of
+        :mod:`pathokg.querying.values`), read from the workers once per kind."""
+        for kind in kinds:
+            path = NAMES_QUERIES[kind]
+            if path not in self._names_rows:
+                self._names_rows[path] = await self.lexical_rows(path)
+        return Names(lambda q: self._names_rows[q.path], "the server's graph")
+
+    async def lexical_rows(self, query_file: Path) -> list[dict[str, str | None]]:
+        """The rows of a query file without parameters (over the asserted triples), as texts."""
+        fmt = solution_format("srj")
+        assert fmt is not None
+        answer = await self.run(self.job(self.prepare(self.query_file(query_file).text), fmt,
+                                         inferred=False))
+        return QueryResult(answer.form, srj=answer.body).lexical_rows
