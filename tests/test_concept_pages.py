@@ -91,6 +91,17 @@ def test_mappings_with_match_type_and_source(server: str) -> None:
     assert mondo and "exactMatch" in mondo[0] and "mondo" in mondo[0].lower(), rows
 
 
+def test_checked_without_a_standard_term_reads_as_a_finding(server: str) -> None:
+    """Dystrophic calcification has no exact standard term: the page says it was checked (with
+    the verifier's note), beside its broad matches, and never shows sssom:NoTermFound as a term."""
+    rows = rows_of(page(server, "dystrophic-calcification"), "xrefs")
+    checked = [r for r in rows if r.startswith("checked: no standard term")]
+    assert len(checked) == 1 and "exactMatch" in checked[0], rows
+    assert "No standard ontology has a term for dystrophic" in checked[0]
+    assert any(r.startswith("HP:0003761") and "broadMatch" in r for r in rows), rows
+    assert not any("NoTermFound" in r for r in rows), rows
+
+
 def test_rdf_page_holds_evidence_inferences_and_mappings(server: str) -> None:
     r = httpx.get(f"{server}/concept/joint-replacement", headers={"Accept": "text/turtle"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
