@@ -158,3 +158,16 @@ def test_graph_view_draws_rows_and_links_go_to_concept_pages(server: str, driver
                              " edges: window.pathokgGraph.edges}")
     assert len(graph["nodes"]) > 5 and graph["edges"]  # type: ignore[index]
     assert all(n["concept"] for n in graph["nodes"])  # type: ignore[index]
+
+
+def test_the_labels_switch_adds_label_columns(server: str, driver: object) -> None:
+    """The query page's face of the label columns: the switch sends labels=true with the query."""
+    open_page(server, driver)
+    query = "SELECT ?kind ?parent WHERE { ?kind pko:isKindOf ?parent } ORDER BY ?kind LIMIT 3"
+    variables = "const r = window.pathokgYasgui.getTab().getYasr().results; return r && r.getVariables()"
+    run_and_wait(driver, query)
+    assert wait_for(driver, variables) == ["kind", "parent"]
+    driver.find_element("css selector", "#labels").click()  # type: ignore[attr-defined]
+    run_and_wait(driver, query)
+    assert wait_for(driver, variables + ".length === 4 && r.getVariables()") == [
+        "kind", "kindLabel", "parent", "parentLabel"]
