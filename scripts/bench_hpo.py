@@ -5,8 +5,9 @@
    (``--no-reasoner``, so the numbers are the graph's, not Java's).
 2. Every named query's median latency on the embedded engine (pyoxigraph, in memory) over the
    slim and the full release, with each query's default parameters, and the time to load each.
-3. ``--serve``: ``pathokg serve`` on the full release: time to ``/health`` ok, RSS of the server
-   and its workers, every named query through ``/sparql`` (median and p95, answer cache off), and
+3. ``--serve``: ``pathokg serve`` on the full release, with the workers sharing an in-memory copy
+   and then the on-disk store (``--worker-store``): time to ``/health`` ok, RSS and PSS of the
+   server and its workers, every named query through ``/sparql`` (median and p95, answer cache off), and
    lookup throughput with 4 clients.
 4. ``--publish``: ``pathokg publish`` of the full release into a fresh Oxigraph server and a fresh
    Virtuoso (tests/helpers starters): seconds per graph and in all.
@@ -87,15 +88,17 @@ def _post(port: int, text: str) -> float:
     return seconds
 
 
-def serve(full: Path, repeat: int, seconds: float) -> None:
+def serve(full: Path, repeat: int, seconds: float, worker_store: str) -> None:
     """pathokg serve on the full release: start, memory, each named query, throughput."""
-    from bench_load import Server, load_test, rss_mib, sparql_posts
+    from bench_load import Server, load_test, pss_mib, rss_mib, sparql_posts
     from bench_queries import lookup_requests
 
-    with Server(release=full, timeout=60.0, extra=("--result-cache", "0")) as server:
-        print("\n## pathokg serve on the full release (answer cache off)\n")
-        print(f"healthy after {server.ready_after:.1f} s; RSS server + workers {rss_mib(server.proc.pid):.0f} MiB\n",
-              flush=True)
+    with Server(release=full, timeout=60.0,
+                extra=("--result-cache", "0", "--worker-store", worker_store)) as server:
+        print(f"\n## pathokg serve on the full release, --worker-store {worker_store} (answer cache off)\n")
+        print(f"healthy after {server.ready_after:.1f} s; server, forkserver and workers: RSS "
+              f"{rss_mib(server.proc.pid):.0f} MiB, PSS {pss_mib(server.proc.pid):.0f} MiB "
+              "(PSS counts a shared page once)\n", flush=True)
         print("| query | median ms | p95 ms | under 50 ms |\n| --- | ---: | ---: | --- |")
         over = []
         for query in list_queries():
@@ -115,7 +118,7 @@ def serve(full: Path, repeat: int, seconds: float) -> None:
         result = load_test(server.base, sparql_posts("/sparql", texts), seconds, clients=4)
         print(f"\nlookups through /sparql, 4 clients, {seconds:.0f} s: {result.rps:,.0f} req/s, "
               f"p50 {result.p50_ms:.2f} ms, p95 {result.p95_ms:.2f} ms, errors {result.errors}; "
-              f"RSS after {rss_mib(server.proc.pid):.0f} MiB")
+              f"after: RSS {rss_mib(server.proc.pid):.0f} MiB, PSS {pss_mib(server.proc.pid):.0f} MiB")
 
 
 def publish_full(full: Path) -> None:
@@ -148,6 +151,8 @@ def main() -> int:
     ap.add_argument("--serve", action="store_true", help="measure pathokg serve on the full release")
     ap.add_argument("--publish", action="store_true", help="measure publishing the full release")
     ap.add_argument("--seconds", type=float, default=8.0, help="the throughput run's length")
+    ap.add_argument("--worker-store", default="memory,disk",
+                    help="pathokg serve's --worker-store values to measure, comma separated")
     args = ap.parse_args()
     if args.full is not None:
         t = time.perf_counter()
@@ -159,7 +164,8 @@ def main() -> int:
             print(f"| {name} | {ms:.1f} ({n}) | {'yes' if ms < TARGET_MS else 'NO'} |", flush=True)
         del engine
         if args.serve:
-            serve(args.full, args.repeat, args.seconds)
+            for mode in args.worker_store.split(","):
+                serve(args.full, args.repeat, args.seconds, mode)
         if args.publish:
             publish_full(args.full)
         return 0
@@ -193,7 +199,8 @@ def main() -> int:
         print(f"\n{len(results['full']) - len(over)} of {len(results['full'])} under {TARGET_MS:.0f} ms at full"
               + (f"; over: {', '.join(over)}" if over else ""))
         if args.serve:
-            serve(root / "release-full", args.repeat, args.seconds)
+            for mode in args.worker_store.split(","):
+                serve(root / "release-full", args.repeat, args.seconds, mode)
         if args.publish:
             publish_full(root / "release-full")
     return 0

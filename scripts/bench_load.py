@@ -157,6 +157,13 @@ def rss_mib(root_pid: int) -> float:
     return rss_kib([root_pid, *descendants(root_pid)]) / 1024
 
 
+def pss_mib(root_pid: int) -> float:
+    """Proportional memory of a process and all its descendants (shared pages once), in MiB."""
+    from tests.helpers.server import descendants, pss_kib
+
+    return pss_kib([root_pid, *descendants(root_pid)]) / 1024
+
+
 class PeakRss:
     """Samples the RSS of a process tree every 50 ms while it is open."""
 

@@ -4,6 +4,7 @@ slow and vanishing clients, stopping, and ``pathokg serve``'s own mistakes (port
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -57,7 +58,8 @@ def test_a_killed_idle_worker_is_replaced_and_the_next_request_answered(release_
 def test_failing_restarts_back_off_and_health_says_degraded(release_dir: Path,
                                                            tmp_path: Path) -> None:
     store = build_store(tmp_path / "store", release=release_dir).path
-    with server_process(None, timeout=5.0, args=("--store", str(store))) as srv:
+    # (workers that read the store on disk: a copy in memory would never fail to open)
+    with server_process(None, timeout=5.0, args=("--store", str(store), "--worker-store", "disk")) as srv:
         assert _wait(lambda: _health(srv)["workers"]["ready"] == 3)
         # new workers cannot open the store any more (RocksDB starts from CURRENT), while the
         # worker still running keeps reading its files (moving the whole folder would take the
@@ -179,16 +181,81 @@ def test_an_unexpected_worker_failure_is_logged_with_its_traceback(
     assert any("Traceback" in r.getMessage() for r in caplog.records)
 
 
-def test_the_store_is_shared_not_copied(release_dir: Path) -> None:
-    """Workers open one read-only store on disk: none loads the graph itself."""
-    with server_process(release_dir) as srv:
-        files = set()
-        for pid in srv.worker_pids():
-            for fd in Path(f"/proc/{pid}/fd").iterdir():
-                target = os.readlink(fd)
-                if "pathokg-serve-" in target and target.endswith(".sst"):
-                    files.add(str(Path(target).parent))
-        assert len(files) == 1, files
+FILLER_QUADS = 300_000
+
+
+@pytest.fixture(scope="module")
+def filler_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """N-Quads big enough (about 100 MiB in memory) that a copy per worker would show."""
+    path = tmp_path_factory.mktemp("filler") / "filler.nq"
+    with path.open("w", encoding="ascii") as out:
+        for n in range(FILLER_QUADS):
+            out.write(f'<urn:filler:s{n}> <urn:filler:p{n % 7}> "value {n} of the filler" <urn:filler:g{n % 3}> .\n')
+    return path
+
+
+def _private_kib(pid: int) -> int:
+    """Memory only this process holds (its pages not shared with another), in KiB."""
+    fields = {line.split()[0]: int(line.split()[1]) for line in
+              Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:] if line.split()[-1] == "kB"}
+    return fields["Private_Clean:"] + fields["Private_Dirty:"]
+
+
+def _store_files(pid: int) -> set[str]:
+    files = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if "pathokg-serve-" in target and target.endswith(".sst"):
+                files.add(str(Path(target).parent))
+    return files
+
+
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+@pytest.mark.parametrize("worker_store", ["memory", "disk"])
+def test_the_store_is_shared_not_copied(filler_dataset: Path, worker_store: str) -> None:
+    """memory: the forkserver's one in-memory copy, shared copy-on-write (each worker's own
+    memory is far below the copy's size, and no worker opens the store on disk); disk: every
+    worker opens the one read-only store on disk. Both answer alike."""
+    with server_process(None, workers=2, args=("--dataset", str(filler_dataset),
+                                               "--worker-store", worker_store)) as srv:
+        workers = _health(srv)["workers"]
+        assert (workers["store"], workers["store_problem"]) == (worker_store, None)
+        pids = srv.worker_pids()
+        assert len(pids) == 3
+        opened = set().union(*(_store_files(pid) for pid in pids))
+        if worker_store == "disk":
+            assert len(opened) == 1, opened
+        else:
+            assert opened == set()
+            copy_kib = FILLER_QUADS * 350 // 1024
+            assert all(_private_kib(pid) < copy_kib / 4 for pid in pids), \
+                [(_private_kib(pid), copy_kib) for pid in pids]
+        for _ in range(3):
+            answer = httpx.post(srv.base + "/sparql", data={"query": COUNT_ALL},
+                                headers={"Accept": "text/csv"}, timeout=60)
+            assert answer.text.split() == ["n", str(FILLER_QUADS)]
+
+
+def test_auto_chooses_the_on_disk_store_when_the_copy_would_not_fit(filler_dataset: Path) -> None:
+    from pathokg.web.store import COPY_SHARE, StoreInfo, copy_spec
+
+    info = StoreInfo(Path("/store"), FILLER_QUADS, FILLER_QUADS, 0, FILLER_QUADS, ())
+    need = FILLER_QUADS * 350
+    assert copy_spec(info, "auto", dataset=filler_dataset, available=int(need / COPY_SHARE) - 1) is None
+    assert copy_spec(info, "auto", dataset=filler_dataset, available=int(need / COPY_SHARE) + 1) is not None
+    assert copy_spec(info, "disk", dataset=filler_dataset) is None
+
+
+def test_the_server_process_never_makes_a_copy_itself() -> None:
+    """Only the forkserver imports the module whose import loads the copy (the server would
+    otherwise hold a second one)."""
+    code = ("import sys, pathokg.cli, pathokg.web.app, pathokg.web.pool, pathokg.web.workers; "
+            "print('pathokg.web.shared_copy' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
 
 
 def test_cors_origins_are_configurable(release_dir: Path) -> None:

@@ -85,14 +85,24 @@ def _children_of_forkserver(pid: int) -> list[int]:
     return [c for s in servers for c in descendants(s)]
 
 
-def rss_kib(pids: list[int]) -> int:
-    """Resident memory of these processes together, in KiB."""
+def _sum_kib(pids: list[int], file: str, name: str) -> int:
     total = 0
     for pid in pids:
-        for line in _read(f"/proc/{pid}/status").splitlines():
-            if line.startswith("VmRSS:"):
+        for line in _read(f"/proc/{pid}/{file}").splitlines():
+            if line.startswith(name):
                 total += int(line.split()[1])
     return total
+
+
+def rss_kib(pids: list[int]) -> int:
+    """Resident memory of these processes together, in KiB."""
+    return _sum_kib(pids, "status", "VmRSS:")
+
+
+def pss_kib(pids: list[int]) -> int:
+    """Proportional set size of these processes together, in KiB: each shared page counted once
+    over the processes that share it (their RSS would count it in each)."""
+    return _sum_kib(pids, "smaps_rollup", "Pss:")
 
 
 @contextmanager

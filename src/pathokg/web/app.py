@@ -36,7 +36,7 @@ from .pool import PoolSettings, WorkerPool
 from .querypage import example_text, query_page_router
 from .sparql import sparql_router
 from .state import TEMPLATES, App, ServerSettings, error_response
-from .store import StoreInfo, build_store, describe_store
+from .store import StoreInfo, build_store, copy_spec, describe_store
 
 __all__ = ["ServerSettings", "create_app", "load_store"]
 
@@ -57,10 +57,12 @@ def _lifespan(state: App):
         with tempfile.TemporaryDirectory(prefix="pathokg-serve-") as tmp:
             if state.store is None:  # ``pathokg serve`` loads it before it listens
                 state.store = await run_in_threadpool(_load, settings, Path(tmp))
+            copy = copy_spec(state.store, settings.worker_store, release=settings.release,
+                             dataset=settings.dataset, store_given=settings.store is not None)
             pool = WorkerPool(PoolSettings(
                 str(state.store.path), size=settings.workers, timeout=settings.timeout,
                 short_budget=settings.short_budget, memory=settings.worker_memory_mb * 2**20,
-                isolate_network=settings.isolate_network))
+                isolate_network=settings.isolate_network, copy=copy))
             state.pool = pool
             await pool.start()  # never raises: a pool that cannot start says so in /health
             try:

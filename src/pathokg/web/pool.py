@@ -18,7 +18,8 @@ A worker that fails to start is retried with backoff (0.5 s, doubling, at most 3
 logged. :meth:`WorkerPool.health` says how many workers are ready, and ``degraded`` when fewer than
 configured.
 
-Workers are forked from a forkserver (fast, clean starts); each is one socket pair away
+Workers are forked from a forkserver (fast, clean starts; it holds the in-memory copy of the store
+the workers share, when there is one: :mod:`pathokg.web.shared_copy`); each is one socket pair away
 (:mod:`pathokg.web.workers`), read by the event loop with no thread hand-off.
 """
 
@@ -28,6 +29,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing as mp
+import os
 import pickle
 import signal
 import socket
@@ -37,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import PathoKGError, QueryError, QueryFailed, QueryLimitError
-from .workers import Answer, Job, WorkerConfig, frame, worker_main
+from .workers import COPY_ENV, Answer, CopySpec, Job, WorkerConfig, frame, worker_main
 
 log = logging.getLogger("pathokg.server")
 _HEADER = struct.Struct("!I")
@@ -59,6 +61,9 @@ class PoolSettings:
     #: bytes of memory a query may use in a worker
     memory: int = 2 * 1024**3
     isolate_network: bool = True
+    #: the in-memory copy of the store the forkserver makes and the workers share (None: the
+    #: workers read the on-disk store)
+    copy: CopySpec | None = None
 
 
 @dataclass(eq=False)
@@ -133,7 +138,7 @@ def _exit_reason(process: Any) -> str:
 
 
 class WorkerPool:
-    """Query worker processes over one read-only on-disk store (see the module description).
+    """Query worker processes over one store (see the module description).
 
     :meth:`start`, :meth:`run` and :meth:`close` are coroutines of the server's event loop.
     """
@@ -144,8 +149,12 @@ class WorkerPool:
         #: long queries that may run at once: all but one worker (one, with a single worker)
         self.max_long = max(1, self.size - 1)
         self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["pathokg.web.workers"])
-        self._config = WorkerConfig(settings.store, settings.memory, settings.isolate_network)
+        if settings.copy is not None:  # read by the forkserver when it starts (first worker)
+            os.environ[COPY_ENV] = settings.copy.to_env()
+        self._ctx.set_forkserver_preload(["pathokg.web.shared_copy", "pathokg.web.workers"]
+                                         if settings.copy is not None else ["pathokg.web.workers"])
+        self._config = WorkerConfig(settings.store, settings.memory, settings.isolate_network,
+                                    use_copy=settings.copy is not None)
         self._workers: list[_Worker] = []
         self._short: deque[_Request] = deque()
         self._long: deque[_Request] = deque()
@@ -155,6 +164,10 @@ class WorkerPool:
         self._closing = False
         self.isolation_problem: str | None = None
         self.memory_problem: str | None = None
+        #: what the workers read ("memory": the shared copy, "disk": the on-disk store), and why
+        #: not the copy the settings asked for
+        self.reads = "memory" if settings.copy is not None else "disk"
+        self.copy_problem: str | None = None
         self.last_failure: str | None = None
         self.started = 0
 
@@ -242,6 +255,11 @@ class WorkerPool:
             if memory and memory != self.memory_problem:
                 log.warning("query workers have no memory ceiling: %s", memory)
             self.memory_problem = memory
+            self.reads, problem_of_copy = message[4], message[5]
+            if problem_of_copy and problem_of_copy != self.copy_problem:
+                log.warning("query workers read the on-disk store, not an in-memory copy: %s",
+                            problem_of_copy)
+            self.copy_problem = problem_of_copy
             worker.state = "idle"
             if worker.ready is not None and not worker.ready.done():
                 worker.ready.set_result(problem)
@@ -439,7 +457,8 @@ class WorkerPool:
                 "last_failure": self.last_failure,
                 "network_isolation": self.isolation_problem is None,
                 "network_isolation_problem": self.isolation_problem,
-                "memory_limit": self.memory_problem is None}
+                "memory_limit": self.memory_problem is None,
+                "store": self.reads, "store_problem": self.copy_problem}
 
     async def close(self) -> None:
         """Stop every worker; waiting requests get a 503."""

@@ -74,16 +74,25 @@ def cut_network() -> str | None:
     return None
 
 
-def data_in_use() -> int:
-    """This process's private writable memory now (``VmData``), in bytes."""
+def proc_kib(path: str, name: str) -> int:
+    """One ``Name:  N kB`` line of a ``/proc`` file (``status``, ``meminfo``), in KiB; 0 if unknown.
+
+    >>> proc_kib("/proc/self/status", "VmRSS:") > 0
+    True
+    """
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmData:"):
-                    return int(line.split()[1]) * 1024
+        with open(path, encoding="ascii") as lines:
+            for line in lines:
+                if line.startswith(name):
+                    return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def data_in_use() -> int:
+    """This process's private writable memory now (``VmData``), in bytes."""
+    return proc_kib("/proc/self/status", "VmData:") * 1024
 
 
 def limit_memory(limit: int) -> str | None:

@@ -59,6 +59,10 @@ class ServerSettings:
     #: bytes of answers kept for repeated requests (the data never changes while the server
     #: runs); 0 turns the cache off
     result_cache_bytes: int = 64 * 2**20
+    #: what the workers read: ``memory`` (one in-memory copy they share copy-on-write: fastest),
+    #: ``disk`` (the on-disk store: least memory) or ``auto`` (memory when the copy fits; see
+    #: :func:`pathokg.web.store.copy_spec`)
+    worker_store: str = "auto"
 
 
 class BoundedCache:

@@ -5,7 +5,9 @@ in worker processes it can kill (:mod:`pathokg.web.pool`). Each worker
 
 * walls itself in first (:mod:`pathokg.web.sandbox`): no network, a memory ceiling, its own
   process group;
-* opens the server's one on-disk store read-only (every worker shares it; none holds a copy);
+* reads the forkserver's one in-memory copy of the store, shared copy-on-write by every worker
+  (:mod:`pathokg.web.shared_copy`), when the server made one; else it opens the server's one
+  on-disk store read-only (every worker shares it);
 * runs each :class:`Job` it is sent on a thread with a large stack, writing the result in the
   negotiated format as it is computed and stopping at the size limit, and sends back the bytes.
 
@@ -16,11 +18,13 @@ a socket pair.
 
 from __future__ import annotations
 
+import json
 import pickle
 import socket
 import struct
+import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import PathoKGError, QueryLimitError
@@ -72,6 +76,64 @@ class WorkerConfig:
     #: when idle and of the query stack's reservation)
     memory: int = 2 * 1024**3
     isolate_network: bool = True
+    #: read the forkserver's in-memory copy of the store (if it holds one of this store)
+    use_copy: bool = False
+
+
+#: the environment variable that tells the forkserver which copy to make (a :class:`CopySpec`)
+COPY_ENV = "PATHOKG_WORKER_COPY"
+
+
+@dataclass(frozen=True)
+class CopySpec:
+    """What the in-memory copy holds: the on-disk store it copies (whose path names it), and the
+    files that store was loaded from (``(path, format extension, graph IRI or "" for the default
+    graph)``); with no files the copy is read from the store itself (about three times slower)."""
+
+    store: str
+    files: tuple[tuple[str, str, str], ...] = ()
+
+    def to_env(self) -> str:
+        """
+        >>> CopySpec.from_env(CopySpec("/s", (("/r.ttl", "ttl", ""),)).to_env())
+        CopySpec(store='/s', files=(('/r.ttl', 'ttl', ''),))
+        """
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_env(cls, text: str) -> CopySpec:
+        data = json.loads(text)
+        return cls(data["store"], tuple((str(p), str(e), str(g)) for p, e, g in data["files"]))
+
+
+def load_copy(spec: CopySpec) -> Any:
+    """A new in-memory Oxigraph store holding what ``spec`` names."""
+    import pyoxigraph as ox
+
+    copy = ox.Store()
+    if not spec.files:
+        disk = ox.Store.read_only(spec.store)
+        copy.bulk_load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+    for path, extension, graph in spec.files:
+        copy.bulk_load(path=path, format=ox.RdfFormat.from_extension(extension),
+                       to_graph=ox.NamedNode(graph) if graph else ox.DefaultGraph())
+    return copy
+
+
+def shared_copy(store: str) -> tuple[Any, str | None]:
+    """(in a worker) The forkserver's in-memory copy of ``store``, or ``None`` and why not.
+
+    Looked up in ``sys.modules``, never imported: importing :mod:`pathokg.web.shared_copy` here
+    would make a copy of this worker's own.
+    """
+    made = sys.modules.get("pathokg.web.shared_copy")
+    if made is None:
+        return None, "the forkserver made no in-memory copy"
+    if made.COPY is None:
+        return None, made.PROBLEM or "the forkserver made no in-memory copy"
+    if store != made.COPY_OF:
+        return None, f"the forkserver's copy is of another store ({made.COPY_OF})"
+    return made.COPY, None
 
 
 def frame(message: object) -> bytes:
@@ -145,13 +207,18 @@ def worker_main(sock: socket.socket, config: WorkerConfig) -> None:
     isolation = sandbox.cut_network() if config.isolate_network else "network isolation is off"
     import pyoxigraph as ox
 
-    try:
-        store = ox.Store.read_only(config.store)
-    except OSError as exc:
-        sock.sendall(frame(("failed", f"the store {config.store} cannot be opened: {exc}")))
-        return
+    copy, no_copy = shared_copy(config.store) if config.use_copy else (None, None)
+    store = copy
+    if store is None:
+        try:
+            store = ox.Store.read_only(config.store)
+        except OSError as exc:
+            sock.sendall(frame(("failed", f"the store {config.store} cannot be opened: {exc}")))
+            return
+    # the copy's pages count as this process's data: the ceiling is on top of them
     memory = sandbox.limit_memory(sandbox.data_in_use() + QUERY_STACK_BYTES + config.memory)
     import os
 
-    sock.sendall(frame(("ready", os.getpid(), isolation, memory)))
+    reads = "disk" if copy is None else "memory"
+    sock.sendall(frame(("ready", os.getpid(), isolation, memory, reads, no_copy)))
     run_with_deep_stack(lambda: _serve(sock, Engine(store)))
