@@ -11,10 +11,13 @@
    lookup throughput with 4 clients.
 4. ``--publish``: ``pathokg publish`` of the full release into a fresh Oxigraph server and a fresh
    Virtuoso (tests/helpers starters): seconds per graph and in all.
+5. ``--rdflib`` (with ``--full``): every named query on rdflib's memory store beside pyoxigraph's
+   (rdflib cannot be interrupted: each run is a forked child, killed past ``--rdflib-cap``).
 
     .venv/bin/pip install -e '.[hpo]'
     .venv/bin/python scripts/bench_hpo.py [--repeat 7] [--keep DIR] [--serve] [--publish]
     .venv/bin/python scripts/bench_hpo.py --full DIR --serve --publish   # a full release built before
+    .venv/bin/python scripts/bench_hpo.py --full DIR --rdflib            # rdflib beside pyoxigraph
 
 About 3 minutes on 2 cores (builds and embedded), plus about 2 for --serve and 5 for --publish.
 Run it on an idle machine: the numbers are wall times.
@@ -142,6 +145,28 @@ def publish_full(full: Path) -> None:
                   f"{sum(g.triples for g in report.graphs):,} | {total:.1f} (with reading the release) | |")
 
 
+def rdflib_side_by_side(full: Path, embedded: dict[str, tuple[float, int]], cap: float) -> None:
+    """Every named query on rdflib's memory store over the same dataset, beside pyoxigraph's."""
+    import pyoxigraph as ox
+    from bench_rdflib import rdflib_medians
+
+    with tempfile.TemporaryDirectory() as tmp:
+        nquads = Path(tmp) / "full.nq"
+        Engine.from_release(full).store.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
+        texts = {q.name: bind_params(q, {}).text for q in list_queries()}
+        t = time.perf_counter()
+        load, medians = rdflib_medians(nquads, texts, repeat=1, cap=cap)
+        wall = time.perf_counter() - t
+    print("\n## The same named queries on rdflib (memory store, union default graph), full release\n")
+    print(f"rdflib parsed the {nquads.name} dump in {load:.0f} s; each query run once after a warm-up, "
+          f"stopped past {cap:g} s ({wall:.0f} s in all)\n")
+    print("| query | pyoxigraph ms | rdflib ms |\n| --- | ---: | ---: |")
+    for name, (ms, _) in embedded.items():
+        theirs = medians.get(name)
+        shown = f"> {cap:g} s" if theirs is None else f"{theirs:,.0f}"
+        print(f"| {name} | {ms:.1f} | {shown} |", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=7, help="runs per median")
@@ -151,6 +176,9 @@ def main() -> int:
     ap.add_argument("--serve", action="store_true", help="measure pathokg serve on the full release")
     ap.add_argument("--publish", action="store_true", help="measure publishing the full release")
     ap.add_argument("--seconds", type=float, default=8.0, help="the throughput run's length")
+    ap.add_argument("--rdflib", action="store_true",
+                    help="with --full: the named queries on rdflib too (about 5 GB and minutes)")
+    ap.add_argument("--rdflib-cap", type=float, default=10.0, help="seconds an rdflib query may run")
     ap.add_argument("--worker-store", default="memory,disk",
                     help="pathokg serve's --worker-store values to measure, comma separated")
     args = ap.parse_args()
@@ -160,9 +188,12 @@ def main() -> int:
         print(f"## Named queries, embedded, full release (loaded in {time.perf_counter() - t:.1f} s, "
               f"{len(engine.store):,} quads), median ms (rows)\n")
         print("| query | full | under 50 ms |\n| --- | ---: | --- |")
-        for name, (ms, n) in medians(engine, args.repeat).items():
+        embedded = medians(engine, args.repeat)
+        for name, (ms, n) in embedded.items():
             print(f"| {name} | {ms:.1f} ({n}) | {'yes' if ms < TARGET_MS else 'NO'} |", flush=True)
         del engine
+        if args.rdflib:
+            rdflib_side_by_side(args.full, embedded, args.rdflib_cap)
         if args.serve:
             for mode in args.worker_store.split(","):
                 serve(args.full, args.repeat, args.seconds, mode)
