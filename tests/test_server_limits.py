@@ -239,6 +239,17 @@ def test_the_store_is_shared_not_copied(filler_dataset: Path, worker_store: str)
             assert answer.text.split() == ["n", str(FILLER_QUADS)]
 
 
+def test_a_store_loaded_beforehand_is_copied_from_itself(filler_dataset: Path, tmp_path: Path) -> None:
+    """``--store DIR`` has no files to load the copy from: the forkserver reads the store."""
+    store = build_store(tmp_path / "store", dataset=filler_dataset).path
+    with server_process(None, args=("--store", str(store), "--worker-store", "memory")) as srv:
+        assert _health(srv)["workers"]["store"] == "memory"
+        assert not set().union(*(_store_files(pid) for pid in srv.worker_pids()))
+        answer = httpx.post(srv.base + "/sparql", data={"query": COUNT_ALL},
+                            headers={"Accept": "text/csv"}, timeout=60)
+        assert answer.text.split() == ["n", str(FILLER_QUADS)]
+
+
 def test_auto_chooses_the_on_disk_store_when_the_copy_would_not_fit(filler_dataset: Path) -> None:
     from pathokg.web.store import COPY_SHARE, StoreInfo, copy_spec
 
