@@ -22,6 +22,8 @@ from pathokg.querying.params import bind_params
 from pathokg.rdf.store import as_store
 from pathokg.vocab import PK, PKO
 
+from .helpers.browser import page_requests
+
 pytestmark = pytest.mark.browser
 
 CKD_QUOTE = "Individuals with chronic kidney disease (CKD) are at increased risk of dystrophic calcification."
@@ -75,7 +77,7 @@ def test_renders_from_file_and_requests_nothing_else(driver: Any, pages: dict[st
     _open(driver, pages["overview"])
     assert _js(driver, "return document.querySelector('#map canvas') !== null")
     assert _js(driver, "return document.body.dataset.ready") == "1", "the page never drew"
-    urls = _requested(driver)
+    urls = page_requests(driver)
     assert urls, "the performance log recorded no request at all"
     for url in urls:  # strict: no http(s), ws, chrome:// (browser-internal) or any other scheme
         assert urlparse(url).scheme in {"file", "data", "blob"}, url
@@ -221,17 +223,8 @@ def test_search_input_uses_no_browser_internal_resource(driver: Any, pages: dict
     assert clear.is_displayed()
     clear.click()
     assert box.get_attribute("value") == "" and not clear.is_displayed()
-    urls = _requested(driver)
+    urls = page_requests(driver)
     assert all(urlparse(u).scheme in {"file", "data", "blob"} for u in urls), urls
-
-
-def _requested(driver: Any) -> list[str]:
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
 
 
 def _tab(driver: Any, times: int = 1, shift: bool = False) -> str:

@@ -3,14 +3,13 @@ from outside the server."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .helpers.browser import chromium
+from .helpers.browser import chromium, page_requests
 from .helpers.server import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -26,15 +25,6 @@ def server(release_dir: Path) -> Iterator[str]:
 def driver() -> Iterator[object]:
     with chromium() as drv:
         yield drv
-
-
-def requested_urls(driver: object) -> list[str]:
-    urls = []
-    for entry in driver.get_log("performance"):  # type: ignore[attr-defined]
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
 
 
 def test_query_page_runs_an_example_offline(server: str, driver: object) -> None:
@@ -57,7 +47,7 @@ def test_query_page_runs_an_example_offline(server: str, driver: object) -> None
             break
         time.sleep(0.3)
     assert any("contusion" in c for c in cells), cells[:20]
-    urls = requested_urls(driver)
+    urls = page_requests(driver)
     assert any(u.endswith("/sparql") for u in urls)
     # chrome:// pages are the browser's own new-tab page, never fetched over the network
     network = [u for u in urls if u.split(":", 1)[0] in {"http", "https", "ws", "wss", "ftp"}]

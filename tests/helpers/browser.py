@@ -3,11 +3,13 @@ Debian chromium). The pages themselves need no browser automation, only a browse
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -49,6 +51,20 @@ def chromium(width: int = 1600, height: int = 1000) -> Iterator[Any]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def page_requests(driver: Any) -> list[str]:
+    """The URLs requested since the performance log was last read, by the pages the test opened:
+    the requests of Chromium's own pages (``chrome://new-tab-page...``, which a fresh profile may
+    still be loading when the first page opens) are left out, nothing else."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            params = message["params"]
+            if urlsplit(params.get("documentURL", "")).scheme != "chrome":
+                urls.append(params["request"]["url"])
+    return urls
 
 
 def wait_ready(driver: Any, timeout: float = 30.0) -> None:
