@@ -8,7 +8,10 @@ holds (``queries/internal/release-graphs.rq``, then ``release-in-default-graph.r
 
 * it holds the published graphs: each query names them as its dataset (``default-graph-uri`` and
   ``named-graph-uri``, SPARQL 1.1 Protocol), the release and, unless ``inferred=False``, its
-  entailments, as the embedded engine does (and the HPO backbone's graphs, if published);
+  entailments, as the embedded engine does (and the HPO backbone's graphs, if published: the
+  annotations from the named graph that the pointer graph :data:`~pathokg.vocab.PUBLISHED_GRAPH`
+  names, or, without a pointer, from :data:`~pathokg.vocab.HPO_ANNOTATIONS_GRAPH`; the pointer
+  graph itself is never part of the dataset);
 * its default graph holds the release (``pathokg serve``, a store loaded by hand): the query is
   sent as it is;
 * neither: a :class:`~pathokg.errors.RemoteError` that says so (never an answer of zero rows).
@@ -108,6 +111,12 @@ def _ask(endpoint: str, text: str, timeout: float | None, *,
 _TRUE = {"true", "1"}
 
 
+def forget_layouts() -> None:
+    """Forget what every endpoint was found to hold (a publish from this process changed it: the
+    HPO annotations are in a new graph, the previous one dropped)."""
+    _LAYOUTS.clear()
+
+
 def release_layout(endpoint: str, timeout: float | None = None) -> tuple[str, ...]:
     """The named graphs that hold the release at ``endpoint`` (empty: its default graph does).
 
@@ -123,8 +132,12 @@ def release_layout(endpoint: str, timeout: float | None = None) -> tuple[str, ..
             graphs = [str(DATASET_IRI)]
             if found.get("inferred") in _TRUE:
                 graphs.append(str(INFERRED_GRAPH))
-            graphs += [str(g) for key, g in (("hpo", HPO_GRAPH), ("hpoAnnotations", HPO_ANNOTATIONS_GRAPH))
-                       if found.get(key) in _TRUE]
+            if found.get("hpo") in _TRUE:
+                graphs.append(str(HPO_GRAPH))
+            if found.get("hpoAnnotationsPublished") in _TRUE and found.get("hpoAnnotationsGraph"):
+                graphs.append(str(found["hpoAnnotationsGraph"]))  # where the pointer graph says
+            elif found.get("hpoAnnotations") in _TRUE:  # no pointer: under its own name
+                graphs.append(str(HPO_ANNOTATIONS_GRAPH))
             _LAYOUTS[endpoint] = tuple(graphs)
         elif _ask(endpoint, read_query_file(DEFAULT_GRAPH_PROBE).text, timeout).boolean:  # type: ignore[union-attr]
             _LAYOUTS[endpoint] = ()
