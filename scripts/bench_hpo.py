@@ -16,7 +16,7 @@
     .venv/bin/python scripts/bench_hpo.py [--repeat 7] [--keep DIR] [--serve] [--publish]
     .venv/bin/python scripts/bench_hpo.py --full DIR --serve --publish   # a full release built before
 
-About 3 minutes on 2 cores (builds and embedded), plus about 2 for --serve and 5 for --publish.
+About 3 minutes on 2 cores (builds and embedded), plus about 2 for --serve and 6 for --publish.
 Run it on an idle machine: the numbers are wall times.
 """
 

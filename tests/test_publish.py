@@ -6,6 +6,8 @@ error (exit code 4)."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -154,6 +156,23 @@ def test_publishing_again_switches_the_pointer_and_drops_the_old_graph(
     # and the readers of this process read the new pointer (their cached layout is forgotten)
     assert _rows(pathokg.query("hpo-diseases-with-phenotype", endpoint=oxigraph.query_url)) == \
         _rows(pathokg.query("hpo-diseases-with-phenotype", release=release_dir))
+
+
+def test_a_reader_finds_the_annotations_after_another_process_publishes(
+        oxigraph: OxigraphServer, on_oxigraph: PublishReport, release_dir: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long-lived reader (a notebook) must not keep querying the annotations graph that another
+    process's publish just dropped (zero rows, silently): its layout is asked again after
+    LAYOUT_SECONDS (0 here, so that the test need not wait)."""
+    from pathokg.querying import remote
+
+    name = "hpo-diseases-with-phenotype"
+    expected = _rows(pathokg.query(name, release=release_dir))
+    assert expected and _rows(pathokg.query(name, endpoint=oxigraph.query_url)) == expected
+    subprocess.run([sys.executable, "-m", "pathokg", "publish", "--store", oxigraph.store_url,
+                    "--release", str(release_dir)], check=True, capture_output=True, timeout=300)
+    monkeypatch.setattr(remote, "LAYOUT_SECONDS", 0.0)
+    assert _rows(pathokg.query(name, endpoint=oxigraph.query_url)) == expected
 
 
 def test_a_store_published_by_an_older_pathokg_still_reads(release_dir: Path,
