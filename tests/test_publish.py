@@ -175,6 +175,25 @@ def test_a_reader_finds_the_annotations_after_another_process_publishes(
     assert _rows(pathokg.query(name, endpoint=oxigraph.query_url)) == expected
 
 
+def test_a_cleanup_that_fails_leaves_the_old_graph_and_says_so(oxigraph: OxigraphServer,
+                                                                on_oxigraph: PublishReport) -> None:
+    """After the switch, dropping the previous annotations graph is best effort: a store that
+    cannot be reached by then keeps it, and the report names it (the CLI prints how to drop it)."""
+    from pathokg.release.publish import _drop_previous
+
+    report = PublishReport(oxigraph.store_url, oxigraph.query_url)
+    old = f"{HPO_ANNOTATIONS_PUBLISHED}left-behind"
+    with httpx.Client(timeout=30) as client:
+        put_graph(client, oxigraph.store_url, old, b"<urn:a> <urn:p> <urn:b> .\n")
+        _drop_previous(client, oxigraph.store_url, f"http://127.0.0.1:{free_port()}/update",
+                       oxigraph.query_url, report, [old])
+        assert report.left_behind == [old] and "cannot reach" in report.cleanup_error
+        assert count_triples(client, oxigraph.query_url, old) == 1
+        _drop_previous(client, oxigraph.store_url, f"{oxigraph.base_url}/update", oxigraph.query_url,
+                       PublishReport(oxigraph.store_url, oxigraph.query_url), [old])
+        assert count_triples(client, oxigraph.query_url, old) == 0
+
+
 def test_a_store_published_by_an_older_pathokg_still_reads(release_dir: Path,
                                                            embedded: dict[str, object]) -> None:
     """pathokg 0.1.0 (and a store loaded by hand) put every graph under its own name, without a

@@ -375,7 +375,7 @@ def publish_payloads(store: str, payloads: dict[str, bytes], *, query_endpoint: 
             raise RemoteError(f"the pointer graph <{PUBLISHED_GRAPH}> at {endpoint} does not name the "
                               "graphs just published; publish again")
         _drop_previous(client, store, updates, endpoint, report,
-                       [p for g, p in before.items() if g in BY_REFERENCE and p != physical.get(g, g)])
+                       [p for g, p in before.items() if g in BY_REFERENCE and g in physical and p != physical[g]])
     return report
 
 
