@@ -10,7 +10,8 @@
    server and its workers, every named query through ``/sparql`` (median and p95, answer cache off), and
    lookup throughput with 4 clients.
 4. ``--publish``: ``pathokg publish`` of the full release into a fresh Oxigraph server and a fresh
-   Virtuoso (tests/helpers starters): seconds per graph and in all.
+   Virtuoso (tests/helpers starters), twice: seconds per graph and step (uploads, counts, the one
+   update, the cleanup of the previous annotations graph) and the server's peak RSS.
 5. ``--rdflib`` (with ``--full``): every named query on rdflib's memory store beside pyoxigraph's
    (rdflib cannot be interrupted: each run is a forked child, killed past ``--rdflib-cap``).
 
@@ -19,7 +20,8 @@
     .venv/bin/python scripts/bench_hpo.py --full DIR --serve --publish   # a full release built before
     .venv/bin/python scripts/bench_hpo.py --full DIR --rdflib            # rdflib beside pyoxigraph
 
-About 3 minutes on 2 cores (builds and embedded), plus about 2 for --serve and 5 for --publish.
+About 3 minutes on 2 cores (builds and embedded), plus about 5 for --serve (both worker stores),
+6 for --publish and 6 for --rdflib (5.4 GB).
 Run it on an idle machine: the numbers are wall times.
 """
 
@@ -125,24 +127,41 @@ def serve(full: Path, repeat: int, seconds: float, worker_store: str) -> None:
 
 
 def publish_full(full: Path) -> None:
-    """pathokg publish of the full release into a fresh Oxigraph server and Virtuoso."""
+    """pathokg publish of the full release into a fresh Oxigraph server and Virtuoso, twice (the
+    second switches the pointer and drops the first's annotations graph): each step's seconds and
+    the server's peak RSS."""
+    from bench_load import PeakRss
+
     from pathokg.release.publish import publish
     from tests.helpers.triplestores import VIRTUOSO_PASSWORD, VIRTUOSO_USER, OxigraphServer, VirtuosoServer
 
-    print("\n## pathokg publish of the full release\n")
-    print("| store | graph | triples | upload s | count s |\n| --- | --- | ---: | ---: | ---: |")
+    print("\n## pathokg publish of the full release (staged, one update, cleanup)\n")
+    print("| store | publish | graph | triples | upload s | count s |\n| --- | --- | --- | ---: | ---: | ---: |")
+    summary = []
     for name, cls, credentials in (("Oxigraph server", OxigraphServer, {}),
                                    ("Virtuoso", VirtuosoServer,
                                     {"user": VIRTUOSO_USER, "password": VIRTUOSO_PASSWORD})):
         with cls() as store:
-            t = time.perf_counter()
-            report = publish(store.store_url, release=full, timeout=1800, **credentials)
-            total = time.perf_counter() - t
-            for g in report.graphs:
-                print(f"| {name} | {g.graph.rsplit('/', 1)[-1]} | {g.triples:,} | {g.upload_seconds:.1f} | "
-                      f"{g.verify_seconds:.1f} |", flush=True)
-            print(f"| {name} | all ({'staged, one update' if report.atomic else 'graph by graph'}) | "
-                  f"{sum(g.triples for g in report.graphs):,} | {total:.1f} (with reading the release) | |")
+            assert store.process is not None
+            for run in ("first", "again"):
+                with PeakRss(store.process.pid) as peak:
+                    t = time.perf_counter()
+                    report = publish(store.store_url, release=full, timeout=1800, **credentials)
+                    total = time.perf_counter() - t
+                for g in report.graphs:
+                    where = "" if g.physical == g.graph else " (by reference)"
+                    print(f"| {name} | {run} | {g.graph.rsplit('/', 1)[-1]}{where} | {g.triples:,} | "
+                          f"{g.upload_seconds:.1f} | {g.verify_seconds:.1f} |", flush=True)
+                summary.append(f"| {name} | {run} | {sum(g.triples for g in report.graphs):,} | "
+                               f"{sum(g.upload_seconds for g in report.graphs):.1f} | "
+                               f"{sum(g.verify_seconds for g in report.graphs):.1f} | "
+                               f"{report.replace_seconds:.1f} | {report.cleanup_seconds:.1f}"
+                               f"{' (left: ' + ', '.join(report.left_behind) + ')' if report.left_behind else ''} | "
+                               f"{total:.1f} | {peak.peak:,.0f} |")
+    print("\n| store | publish | triples | uploads s | counts s | the one update s | cleanup s | "
+          "total s (with reading the release) | peak server RSS MiB |\n"
+          "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("\n".join(summary), flush=True)
 
 
 def rdflib_side_by_side(full: Path, embedded: dict[str, tuple[float, int]], cap: float) -> None:

@@ -45,6 +45,16 @@ HPO_ANNOTATIONS_GRAPH = URIRef(BASE + "graph/hpo-annotations")
 RELEASE_NAMED_GRAPHS = (INFERRED_GRAPH, HPO_GRAPH, HPO_ANNOTATIONS_GRAPH)
 #: Where a publish stages each graph before it replaces the published one (+ token/n).
 STAGING_GRAPHS = URIRef(BASE + "graph/staging/")
+#: Where a publish puts the HPO annotations graph (+ token): it stays there, is never moved, and
+#: the pointer graph names it (a store cannot MOVE 2.7 million triples in one update).
+HPO_ANNOTATIONS_PUBLISHED = URIRef(BASE + "graph/hpo-annotations/published/")
+#: The pointer graph of a store `pathokg publish` wrote: one ``<logical> pko:publishedAs
+#: <physical>`` triple per published graph; never part of a query's dataset.
+PUBLISHED_GRAPH = URIRef(BASE + "graph/published")
+#: ``<logical graph> pko:publishedAs <named graph>``: in a triplestore, the named graph that holds
+#: the triples of one of the release's graphs (itself, for a graph published under its own name);
+#: defined in the ontology (an annotation property: it relates graphs, not concepts).
+PUBLISHED_AS = PKO.publishedAs
 #: Import modules (extracts of standard ontologies) and the files they come from.
 IMPORTS = Namespace(BASE + "imports/")
 #: One node per row of HPO's phenotype.hpoa.

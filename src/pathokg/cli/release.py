@@ -81,14 +81,15 @@ def publish_command(store: str, graph: str, inferred_graph: str, no_inferred: bo
                     query_endpoint: str | None, update_endpoint: str | None, user: str | None,
                     password: str | None, auth: str, release: Path | None, timeout: float) -> None:
     """Replace the release's named graphs in a triplestore: each is staged and counted first,
-    then all are replaced in one update; a failure leaves the store's graphs as they were.
+    then all are switched in one update (the HPO annotations by the pointer graph
+    https://w3id.org/pathokg/graph/published); a failure leaves the store as it was.
 
     \b
     Examples:
       pathokg publish --store http://localhost:7878/store
       pathokg publish --store http://localhost:8890/sparql-graph-crud-auth --user dba --password dba
     """
-    from ..release.publish import ATOMIC_LIMIT, publish
+    from ..release.publish import publish
 
     if user is not None and password is None:
         password = click.prompt("password", hide_input=True)
@@ -97,13 +98,15 @@ def publish_command(store: str, graph: str, inferred_graph: str, no_inferred: bo
                      query_endpoint=query_endpoint, update_endpoint=update_endpoint, user=user,
                      password=password, auth=auth,
                      timeout=timeout)
-    click.echo("staged and counted every graph, then replaced them all in one update "
-               f"({report.replace_seconds:.2f} s)" if report.atomic else
-               f"above {ATOMIC_LIMIT:,} triples: replaced one graph at a time by the store's bulk path "
-               "(not one transaction)")
+    click.echo("staged and counted every graph, then switched them all in one update "
+               f"({report.replace_seconds:.2f} s)")
     for g in report.graphs:
-        click.echo(f"published <{g.graph}>: {g.triples} triples, verified by count "
+        where = "" if g.physical == g.graph else f" (in <{g.physical}>, named by the pointer graph)"
+        click.echo(f"published <{g.graph}>{where}: {g.triples} triples, verified by count "
                    f"(upload {g.upload_seconds:.2f} s, count {g.verify_seconds:.2f} s)")
+    for left in report.left_behind:
+        click.echo(f"warning: the previous version <{left}> is still in the store ({report.cleanup_error}); "
+                   f"nothing reads it: drop it with the update DROP SILENT GRAPH <{left}>", err=True)
     click.echo(f"query it with: pathokg query NAME --endpoint '{report.endpoint}'")
 
 

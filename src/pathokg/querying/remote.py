@@ -8,7 +8,10 @@ holds (``queries/internal/release-graphs.rq``, then ``release-in-default-graph.r
 
 * it holds the published graphs: each query names them as its dataset (``default-graph-uri`` and
   ``named-graph-uri``, SPARQL 1.1 Protocol), the release and, unless ``inferred=False``, its
-  entailments, as the embedded engine does (and the HPO backbone's graphs, if published);
+  entailments, as the embedded engine does (and the HPO backbone's graphs, if published: the
+  annotations from the named graph that the pointer graph :data:`~pathokg.vocab.PUBLISHED_GRAPH`
+  names, or, without a pointer, from :data:`~pathokg.vocab.HPO_ANNOTATIONS_GRAPH`; the pointer
+  graph itself is never part of the dataset);
 * its default graph holds the release (``pathokg serve``, a store loaded by hand): the query is
   sent as it is;
 * neither: a :class:`~pathokg.errors.RemoteError` that says so (never an answer of zero rows).
@@ -19,6 +22,7 @@ used as it is.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 
@@ -40,8 +44,12 @@ _DATASET_PARAMS = {"default-graph-uri", "named-graph-uri"}
 DEFAULT_GRAPH_PROBE = INTERNAL_QUERIES / "release-in-default-graph.rq"
 NAMED_GRAPHS_PROBE = INTERNAL_QUERIES / "release-graphs.rq"
 
-#: endpoint -> the named graphs that hold the release there (empty: its default graph does)
-_LAYOUTS: dict[str, tuple[str, ...]] = {}
+#: endpoint -> (when it was asked, the named graphs that hold the release there; empty: its
+#: default graph does)
+_LAYOUTS: dict[str, tuple[float, tuple[str, ...]]] = {}
+#: How long an endpoint's layout is trusted: a publish elsewhere switches the pointer graph and
+#: drops the previous annotations graph, which a reader must not keep querying (zero rows).
+LAYOUT_SECONDS = 30.0
 
 
 def check_url(url: str, what: str = "the URL") -> str:
@@ -108,33 +116,48 @@ def _ask(endpoint: str, text: str, timeout: float | None, *,
 _TRUE = {"true", "1"}
 
 
+def forget_layouts() -> None:
+    """Forget what every endpoint was found to hold (a publish from this process changed it: the
+    HPO annotations are in a new graph, the previous one dropped)."""
+    _LAYOUTS.clear()
+
+
 def release_layout(endpoint: str, timeout: float | None = None) -> tuple[str, ...]:
-    """The named graphs that hold the release at ``endpoint`` (empty: its default graph does).
+    """The named graphs that hold the release at ``endpoint`` (empty: its default graph does),
+    asked again after :data:`LAYOUT_SECONDS`.
 
     The published graphs are looked for first: a store whose default graph is the union of its
     graphs (Virtuoso) holds other data there too.
 
     :raises RemoteError: the endpoint holds no pathokg release, or cannot be asked.
     """
-    if endpoint not in _LAYOUTS:
-        named = _ask(endpoint, read_query_file(NAMED_GRAPHS_PROBE).text, timeout, refusal_ok=True)
-        found = named.lexical_rows[0] if named is not None and named.rows else {}
-        if found.get("release") in _TRUE:
-            graphs = [str(DATASET_IRI)]
-            if found.get("inferred") in _TRUE:
-                graphs.append(str(INFERRED_GRAPH))
-            graphs += [str(g) for key, g in (("hpo", HPO_GRAPH), ("hpoAnnotations", HPO_ANNOTATIONS_GRAPH))
-                       if found.get(key) in _TRUE]
-            _LAYOUTS[endpoint] = tuple(graphs)
-        elif _ask(endpoint, read_query_file(DEFAULT_GRAPH_PROBE).text, timeout).boolean:  # type: ignore[union-attr]
-            _LAYOUTS[endpoint] = ()
-        else:
-            raise RemoteError(
-                f"the SPARQL endpoint {endpoint} holds no pathokg release (not in the graph "
-                f"<{DATASET_IRI}>, nor in its default graph); put it there with `pathokg publish "
-                "--store URL`, or, if you published into another graph, give the URL that "
-                "publish printed")
-    return _LAYOUTS[endpoint]
+    cached = _LAYOUTS.get(endpoint)
+    if cached is not None and time.monotonic() - cached[0] < LAYOUT_SECONDS:
+        return cached[1]
+    asked = time.monotonic()
+    named = _ask(endpoint, read_query_file(NAMED_GRAPHS_PROBE).text, timeout, refusal_ok=True)
+    found = named.lexical_rows[0] if named is not None and named.rows else {}
+    if found.get("release") in _TRUE:
+        graphs = [str(DATASET_IRI)]
+        if found.get("inferred") in _TRUE:
+            graphs.append(str(INFERRED_GRAPH))
+        if found.get("hpo") in _TRUE:
+            graphs.append(str(HPO_GRAPH))
+        if found.get("hpoAnnotationsPublished") in _TRUE and found.get("hpoAnnotationsGraph"):
+            graphs.append(str(found["hpoAnnotationsGraph"]))  # where the pointer graph says
+        elif found.get("hpoAnnotations") in _TRUE:  # no pointer: under its own name
+            graphs.append(str(HPO_ANNOTATIONS_GRAPH))
+        layout = tuple(graphs)
+    elif _ask(endpoint, read_query_file(DEFAULT_GRAPH_PROBE).text, timeout).boolean:  # type: ignore[union-attr]
+        layout = ()
+    else:
+        raise RemoteError(
+            f"the SPARQL endpoint {endpoint} holds no pathokg release (not in the graph "
+            f"<{DATASET_IRI}>, nor in its default graph); put it there with `pathokg publish "
+            "--store URL`, or, if you published into another graph, give the URL that "
+            "publish printed")
+    _LAYOUTS[endpoint] = (asked, layout)
+    return layout
 
 
 def dataset_for(endpoint: str, *, inferred: bool = True,
