@@ -93,10 +93,10 @@ def _post(port: int, text: str) -> float:
     return seconds
 
 
-def serve(full: Path, repeat: int, seconds: float, worker_store: str) -> None:
-    """pathokg serve on the full release: start, memory, each named query, throughput."""
+def serve(full: Path, repeat: int, seconds: float, worker_store: str, lookups: list[str]) -> None:
+    """pathokg serve on the full release: start, memory, each named query, throughput (of the
+    ``lookups`` query texts)."""
     from bench_load import Server, load_test, pss_mib, rss_mib, sparql_posts
-    from bench_queries import lookup_requests
 
     with Server(release=full, timeout=60.0,
                 extra=("--result-cache", "0", "--worker-store", worker_store)) as server:
@@ -119,8 +119,7 @@ def serve(full: Path, repeat: int, seconds: float, worker_store: str) -> None:
             print(f"| {query.name} | {median:.1f} | {p95:.1f} | {'yes' if median < TARGET_MS else 'NO'} |", flush=True)
         print(f"\n{len(list_queries()) - len(over)} of {len(list_queries())} under {TARGET_MS:.0f} ms over HTTP"
               + (f"; over: {', '.join(over)}" if over else ""))
-        _, texts = lookup_requests(Engine.from_release(full))
-        result = load_test(server.base, sparql_posts("/sparql", texts), seconds, clients=4)
+        result = load_test(server.base, sparql_posts("/sparql", lookups), seconds, clients=4)
         print(f"\nlookups through /sparql, 4 clients, {seconds:.0f} s: {result.rps:,.0f} req/s, "
               f"p50 {result.p50_ms:.2f} ms, p95 {result.p95_ms:.2f} ms, errors {result.errors}; "
               f"after: RSS {rss_mib(server.proc.pid):.0f} MiB, PSS {pss_mib(server.proc.pid):.0f} MiB")
@@ -164,14 +163,14 @@ def publish_full(full: Path) -> None:
     print("\n".join(summary), flush=True)
 
 
-def rdflib_side_by_side(full: Path, embedded: dict[str, tuple[float, int]], cap: float) -> None:
-    """Every named query on rdflib's memory store over the same dataset, beside pyoxigraph's."""
+def rdflib_side_by_side(engine: Engine, embedded: dict[str, tuple[float, int]], cap: float) -> None:
+    """Every named query on rdflib's memory store over the engine's dataset, beside pyoxigraph's."""
     import pyoxigraph as ox
     from bench_rdflib import rdflib_medians
 
     with tempfile.TemporaryDirectory() as tmp:
         nquads = Path(tmp) / "full.nq"
-        Engine.from_release(full).store.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
+        engine.store.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
         texts = {q.name: bind_params(q, {}).text for q in list_queries()}
         t = time.perf_counter()
         load, medians = rdflib_medians(nquads, texts, repeat=1, cap=cap)
@@ -187,6 +186,8 @@ def rdflib_side_by_side(full: Path, embedded: dict[str, tuple[float, int]], cap:
 
 
 def main() -> int:
+    from bench_queries import lookup_requests
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=7, help="runs per median")
     ap.add_argument("--keep", type=Path, default=None, help="write the releases here and keep them")
@@ -210,12 +211,13 @@ def main() -> int:
         embedded = medians(engine, args.repeat)
         for name, (ms, n) in embedded.items():
             print(f"| {name} | {ms:.1f} ({n}) | {'yes' if ms < TARGET_MS else 'NO'} |", flush=True)
-        del engine
+        lookups = lookup_requests(engine)[1]
         if args.rdflib:
-            rdflib_side_by_side(args.full, embedded, args.rdflib_cap)
+            rdflib_side_by_side(engine, embedded, args.rdflib_cap)
+        del engine
         if args.serve:
             for mode in args.worker_store.split(","):
-                serve(args.full, args.repeat, args.seconds, mode)
+                serve(args.full, args.repeat, args.seconds, mode, lookups)
         if args.publish:
             publish_full(args.full)
         return 0
@@ -235,6 +237,8 @@ def main() -> int:
             engine = Engine.from_release(root / f"release-{mode}")
             loads[mode] = (time.perf_counter() - t, len(engine.store))
             results[mode] = medians(engine, args.repeat)
+            if mode == "full":
+                lookups = lookup_requests(engine)[1]
             del engine
         print("\n## Named queries, embedded (pyoxigraph in memory), median ms (rows)\n")
         print(f"load: slim {loads['slim'][0]:.1f} s ({loads['slim'][1]:,} quads), "
@@ -250,7 +254,7 @@ def main() -> int:
               + (f"; over: {', '.join(over)}" if over else ""))
         if args.serve:
             for mode in args.worker_store.split(","):
-                serve(root / "release-full", args.repeat, args.seconds, mode)
+                serve(root / "release-full", args.repeat, args.seconds, mode, lookups)
         if args.publish:
             publish_full(root / "release-full")
     return 0
